@@ -1,0 +1,64 @@
+"""The ``codepii`` command.
+
+Each subcommand lives in ``codepii/commands/<name>.py`` with ``HELP``,
+``add_arguments(parser)`` and ``run(args) -> int``. Those modules are light:
+heavy imports (torch, transformers, ray) happen inside ``run`` so that
+``codepii --help`` stays fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from typing import Sequence
+
+from . import __version__
+from .errors import exit_on_user_error
+
+# name -> module; the order is the order of ``codepii --help``.
+COMMANDS: dict[str, str] = {
+    "validate": "codepii.commands.validate",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codepii",
+        description="Detect and mask PII in source code: synthetic data, crowd aggregation, "
+        "detection and evaluation. Training, masking and evaluation recipes live in "
+        "train/train.py, mask/mask.py and eval/eval.py.",
+    )
+    parser.add_argument("--version", action="version", version=f"codepii {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=getattr(module, "DESCRIPTION", module.HELP),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+@exit_on_user_error
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    return int(args._run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of ``codepii``: one light module each (see ``codepii.cli``)."""
