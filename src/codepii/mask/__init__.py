@@ -1,0 +1,1 @@
+"""The masking pipeline: readers, detectors, a replacer, writers and the shard executor."""

@@ -1,0 +1,45 @@
+"""The detector contract shared by the local engine, the Ray engine, ``codepii detect`` and eval.
+
+A detector takes a batch of texts and returns, per text, non-overlapping
+spans of main categories (LABELING.md) with a score in [0, 1].
+"""
+from __future__ import annotations
+
+import abc
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from ..spans import Span
+
+
+class Detector(abc.ABC):
+    """One job: texts in, spans out. Built once, called on many batches."""
+
+    name: str = "detector"
+
+    @abc.abstractmethod
+    def detect(self, texts: Sequence[str]) -> list[list[Span]]:
+        """Spans per text, sorted, non-overlapping, offsets into that text."""
+
+    @abc.abstractmethod
+    def fingerprint(self) -> str:
+        """A short stable hash of everything that changes the output (model, thresholds, filters)."""
+
+    def detect_records(
+        self, records: Iterable[Mapping], text_column: str = "content", batch_rows: int = 64
+    ) -> Iterator[dict]:
+        """Prediction records (DESIGN.md): each input record with ``entities`` set to the detected spans."""
+        batch: list[Mapping] = []
+        for r in records:
+            batch.append(r)
+            if len(batch) >= batch_rows:
+                yield from self._predict_batch(batch, text_column)
+                batch = []
+        if batch:
+            yield from self._predict_batch(batch, text_column)
+
+    def _predict_batch(self, batch: Sequence[Mapping], text_column: str) -> Iterator[dict]:
+        found = self.detect([r[text_column] for r in batch])
+        for r, spans in zip(batch, found):
+            out = {k: v for k, v in r.items() if k != "entities"}
+            out["entities"] = [s.to_dict() for s in spans]
+            yield out
