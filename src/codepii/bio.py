@@ -1,0 +1,216 @@
+"""Spans <-> BIO token windows, shared by training, detection and masking.
+
+Texts are tokenized once with a fast tokenizer and cut into windows of
+``max_length`` tokens (special tokens included) that overlap by ``stride``
+tokens. Token offsets are character offsets into the original text, so the
+same windows serve to make training labels and to turn predicted token
+probabilities back into character spans.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .labels import IGNORE, IGNORE_INDEX, OUTSIDE, TagSet, begin_tag, inside_tag
+from .spans import Span
+
+
+@dataclass
+class Window:
+    sample: int  # index of the text in the batch given to tokenize_windows
+    input_ids: list[int]
+    attention_mask: list[int]
+    offsets: list[tuple[int, int]]  # char offsets into the original text; (0, 0) for special tokens
+    special: list[bool]
+    word_ids: list[int | None]
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+
+def tokenize_windows(tokenizer, texts: Sequence[str], max_length: int, stride: int) -> list[Window]:
+    """Tokenize ``texts`` into overlapping windows (in text order, then window order)."""
+    if not getattr(tokenizer, "is_fast", False):
+        raise ValueError("codepii needs a fast (Rust) tokenizer for character offsets")
+    if stride >= max_length - 2:
+        raise ValueError(f"stride ({stride}) must be smaller than max_length - 2 ({max_length - 2})")
+    enc = tokenizer(
+        list(texts),
+        truncation=True,
+        max_length=max_length,
+        stride=stride,
+        return_overflowing_tokens=True,
+        return_offsets_mapping=True,
+        return_special_tokens_mask=True,
+        return_attention_mask=True,
+    )
+    samples = enc["overflow_to_sample_mapping"]
+    windows = []
+    for i, sample in enumerate(samples):
+        special = [bool(s) for s in enc["special_tokens_mask"][i]]
+        offsets = [(0, 0) if sp else (int(a), int(b)) for (a, b), sp in zip(enc["offset_mapping"][i], special)]
+        windows.append(
+            Window(
+                sample=int(sample),
+                input_ids=list(enc["input_ids"][i]),
+                attention_mask=list(enc["attention_mask"][i]),
+                offsets=offsets,
+                special=special,
+                word_ids=list(enc.word_ids(i)),
+            )
+        )
+    return windows
+
+
+def _span_at(spans: Sequence[Span], starts: np.ndarray, a: int, b: int) -> int | None:
+    """Index of the (first) span overlapping [a, b), spans sorted and non-overlapping."""
+    i = int(np.searchsorted(starts, b, side="left")) - 1  # last span starting before b
+    return i if i >= 0 and spans[i].end > a else None
+
+
+def window_labels(window: Window, spans: Sequence[Span], tagset: TagSet, label_all_tokens: bool = True) -> list[int]:
+    """Label ids for one window: B- on the token where an entity starts, I- after.
+
+    Every non-special token that overlaps an entity gets the entity's class;
+    classes mapped to IGNORE (AMBIGUOUS by default) and special tokens get -100,
+    classes mapped to OUTSIDE get O. With ``label_all_tokens=False`` the
+    continuation sub-tokens of a word get -100.
+    """
+    ordered = sorted(spans, key=lambda s: s.start)
+    starts = np.array([s.start for s in ordered], dtype=np.int64)
+    tag2id = tagset.tag2id
+    labels: list[int] = []
+    prev_span, prev_word = None, None
+    for (a, b), special, word in zip(window.offsets, window.special, window.word_ids):
+        if special or a == b:
+            labels.append(IGNORE_INDEX)
+            prev_span = None
+            continue
+        idx = _span_at(ordered, starts, a, b)
+        target = OUTSIDE if idx is None else tagset.target(ordered[idx].category)
+        if target == IGNORE:
+            label = IGNORE_INDEX
+        elif target == OUTSIDE:
+            label = tag2id[OUTSIDE]
+        else:
+            # B- only on the token where the entity starts, so a window that
+            # begins inside an entity continues it with I- (windows agree).
+            label = tag2id[inside_tag(target) if idx == prev_span or a > ordered[idx].start else begin_tag(target)]
+        if not label_all_tokens and word is not None and word == prev_word:
+            label = IGNORE_INDEX
+        labels.append(label)
+        prev_span, prev_word = idx, word
+    return labels
+
+
+def encode_records(
+    tokenizer,
+    texts: Sequence[str],
+    entities: Sequence[Sequence[Mapping]],
+    tagset: TagSet,
+    max_length: int,
+    stride: int,
+    label_all_tokens: bool = True,
+) -> dict[str, list]:
+    """Columns ``input_ids``, ``attention_mask``, ``labels``, ``sample`` for ``datasets.map(batched=True)``."""
+    windows = tokenize_windows(tokenizer, texts, max_length, stride)
+    span_lists = [[Span.from_dict(e) for e in ents] for ents in entities]
+    return {
+        "input_ids": [w.input_ids for w in windows],
+        "attention_mask": [w.attention_mask for w in windows],
+        "labels": [window_labels(w, span_lists[w.sample], tagset, label_all_tokens) for w in windows],
+        "sample": [w.sample for w in windows],
+    }
+
+
+def merge_window_probs(windows: Sequence[Window], probs: Sequence[np.ndarray]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Per sample: sorted token offsets ``(n_tokens, 2)`` and probabilities ``(n_tokens, n_tags)``.
+
+    A token seen by several overlapping windows gets the mean of their probabilities.
+    """
+    acc: dict[int, dict[tuple[int, int], list]] = {}
+    for w, p in zip(windows, probs):
+        per = acc.setdefault(w.sample, {})
+        for t, (off, special) in enumerate(zip(w.offsets, w.special)):
+            if special or off[0] == off[1]:
+                continue
+            entry = per.get(off)
+            if entry is None:
+                per[off] = [p[t].astype(np.float64), 1]
+            else:
+                entry[0] += p[t]
+                entry[1] += 1
+    out = {}
+    for sample, per in acc.items():
+        keys = sorted(per)
+        offsets = np.array(keys, dtype=np.int64).reshape(-1, 2)
+        merged = np.stack([per[k][0] / per[k][1] for k in keys]) if keys else np.zeros((0, 0))
+        out[sample] = (offsets, merged)
+    return out
+
+
+def probs_to_spans(
+    offsets: np.ndarray,
+    probs: np.ndarray,
+    tagset: TagSet,
+    thresholds: Mapping[str, float] | None = None,
+    default_threshold: float = 0.5,
+) -> list[Span]:
+    """Character spans from per-token tag probabilities (see module docstring)."""
+    if len(offsets) == 0:
+        return []
+    tag2id = tagset.tag2id
+    classes = list(tagset.classes)
+    b_idx = np.array([tag2id[begin_tag(c)] for c in classes])
+    i_idx = np.array([tag2id[inside_tag(c)] for c in classes])
+    mass = probs[:, b_idx] + probs[:, i_idx]  # (n_tokens, n_classes)
+    best = mass.argmax(axis=1)
+    best_mass = mass[np.arange(len(mass)), best]
+    limits = np.array([(thresholds or {}).get(c, default_threshold) for c in classes])
+    is_entity = (best_mass >= limits[best]) & (best_mass > probs[:, tag2id[OUTSIDE]])
+    begins = probs[np.arange(len(mass)), b_idx[best]] > probs[np.arange(len(mass)), i_idx[best]]
+    spans: list[Span] = []
+    cur = None  # [class, start, end, sum of mass, n tokens]
+    for t in range(len(offsets)):
+        if not is_entity[t]:
+            cur = _close(cur, spans, classes)
+            continue
+        c = int(best[t])
+        if cur is None or cur[0] != c or begins[t]:
+            cur = _close(cur, spans, classes)
+            cur = [c, int(offsets[t, 0]), int(offsets[t, 1]), float(best_mass[t]), 1]
+        else:
+            cur[2] = int(offsets[t, 1])
+            cur[3] += float(best_mass[t])
+            cur[4] += 1
+    _close(cur, spans, classes)
+    return spans
+
+
+def _close(cur, spans: list[Span], classes: list[str]):
+    if cur is not None:
+        spans.append(Span(cur[1], cur[2], classes[cur[0]], round(cur[3] / cur[4], 6)))
+    return None
+
+
+def decode_windows(
+    windows: Sequence[Window],
+    probs: Sequence[np.ndarray],
+    tagset: TagSet,
+    thresholds: Mapping[str, float] | None = None,
+    n_samples: int | None = None,
+) -> list[list[Span]]:
+    """One span list per input text from window probabilities ``(window_len, n_tags)``."""
+    merged = merge_window_probs(windows, probs)
+    n = n_samples if n_samples is not None else (max(merged) + 1 if merged else 0)
+    return [probs_to_spans(*merged[i], tagset, thresholds) if i in merged else [] for i in range(n)]
+
+
+def one_hot(labels: Sequence[int], n_tags: int) -> np.ndarray:
+    """Probabilities ``(n_tokens, n_tags)`` that put all mass on each label (-100 → O)."""
+    out = np.zeros((len(labels), n_tags))
+    for t, label in enumerate(labels):
+        out[t, 0 if label == IGNORE_INDEX else label] = 1.0
+    return out
