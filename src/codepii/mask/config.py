@@ -1,0 +1,98 @@
+"""The masking recipe's typed config (``mask/mask.py --config configs/mask/X.yaml key=value ...``).
+
+YAML keys, dataclass fields and dotted overrides share one name (STYLE.md,
+rule 2). ``output_fingerprint`` hashes only the fields that change the bytes
+of an output shard, so that a rerun with another engine, rank or worker count
+still skips finished shards.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+from ..config import fingerprint, to_dict
+from ..errors import ConfigError
+from ..labels import DEFAULT_PLACEHOLDERS, MAIN_CATEGORIES
+
+
+@dataclass(frozen=True)
+class RayConfig:
+    # None: start a local Ray instance in this process; "auto": join the cluster
+    # started with `ray start`; or "ray://head:10001" / "HOST:6379".
+    address: str | None = None
+    # Actors, each loading the detector (and its model) once and masking whole shards.
+    workers: int = 1
+    gpus_per_worker: float = 0.0
+    cpus_per_worker: float = 1.0
+    # CPUs for a local Ray instance started by this process (None: all of them).
+    num_cpus: int | None = None
+
+
+@dataclass(frozen=True)
+class MaskConfig:
+    input: str = ""  # path, glob, directory or fsspec URL of the input shards
+    output: str = ""  # output directory: one masked shard per input shard, same format
+    detector: Literal["model", "patterns", "hybrid"] = "patterns"
+    model: str | None = None  # model dir (needed for detector=model|hybrid)
+    # "module:Class" of a custom codepii.mask.base.Detector; replaces `detector` when set.
+    detector_class: str | None = None
+    detector_options: Mapping[str, Any] = field(default_factory=dict)  # passed to the detector's constructor
+    engine: Literal["local", "ray"] = "local"
+    text_column: str = "content"
+    id_column: str = "id"  # named in rejects; the row index is used when a row has none
+    pii_column: str = "pii"
+    batch_rows: int = 256  # rows per read/detect/write batch (also the Parquet row group size)
+    max_text_bytes: int = 50_000_000  # rows whose text is larger (UTF-8 bytes) go to the rejects file
+    placeholders: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PLACEHOLDERS))
+    # Detected but left in the text (still listed in the pii column), e.g. [USERNAME] as the reference did.
+    keep_categories: tuple[str, ...] = ()
+    # Add a keyed HMAC-SHA256 of each original value to the pii column (never the value itself).
+    hash_values: bool = False
+    hash_key_env: str = "CODEPII_HASH_KEY"  # environment variable that holds the HMAC key
+    # Shard split for several processes; None reads RANK / WORLD_SIZE (torchrun, accelerate).
+    rank: int | None = None
+    world_size: int | None = None
+    read_ahead_batches: int = 2  # batches read in a background thread while the detector runs
+    ray: RayConfig = field(default_factory=RayConfig)
+
+
+# Fields that never change an output shard's bytes.
+_NOT_IN_FINGERPRINT = ("input", "output", "engine", "rank", "world_size", "read_ahead_batches", "ray")
+
+
+def output_fingerprint(cfg: MaskConfig) -> str:
+    """Hash of the settings that change what an output shard contains."""
+    data = to_dict(cfg)
+    for key in _NOT_IN_FINGERPRINT:
+        data.pop(key)
+    return fingerprint(data)
+
+
+def validate(cfg: MaskConfig) -> None:
+    """Check values that types alone cannot; a ConfigError names the key and the fix."""
+    if not cfg.input:
+        raise ConfigError("config key 'input' is required: input=GLOB (a path, glob, directory or URL)")
+    if not cfg.output:
+        raise ConfigError("config key 'output' is required: output=DIR")
+    if cfg.detector in ("model", "hybrid") and not cfg.model and not cfg.detector_class:
+        raise ConfigError(f"detector={cfg.detector} needs model=DIR (a trained model directory), or use detector=patterns")
+    for key, value in (("batch_rows", cfg.batch_rows), ("max_text_bytes", cfg.max_text_bytes)):
+        if value < 1:
+            raise ConfigError(f"config key {key!r} must be at least 1, got {value}")
+    for cat in list(cfg.placeholders) + list(cfg.keep_categories):
+        if cat not in MAIN_CATEGORIES:
+            raise ConfigError(f"placeholders/keep_categories: {cat!r} is not a main category ({', '.join(MAIN_CATEGORIES)})")
+    if cfg.hash_values and not os.environ.get(cfg.hash_key_env):
+        raise ConfigError(f"hash_values=true needs a secret key in the environment variable {cfg.hash_key_env}")
+    if cfg.ray.workers < 1:
+        raise ConfigError(f"config key 'ray.workers' must be at least 1, got {cfg.ray.workers}")
+
+
+def rank_and_world(cfg: MaskConfig) -> tuple[int, int]:
+    """This process's shard slot: config first, then torchrun/accelerate's RANK and WORLD_SIZE."""
+    world = cfg.world_size if cfg.world_size is not None else int(os.environ.get("WORLD_SIZE", "1"))
+    rank = cfg.rank if cfg.rank is not None else int(os.environ.get("RANK", "0"))
+    if world < 1 or not 0 <= rank < world:
+        raise ConfigError(f"rank {rank} / world_size {world}: need 0 <= rank < world_size")
+    return rank, world

@@ -1,0 +1,101 @@
+"""Completion records: one small JSON per finished output shard (DESIGN.md, "Manifest").
+
+Layout under the output directory, for an input shard named REL:
+``REL`` (the masked shard), ``_rejects/REL.jsonl`` (rows that could not be
+processed, when any) and ``_manifests/REL.json``. The manifest is written
+last, after the output was renamed into place; a shard counts as finished
+only when its manifest names the same model and config fingerprints and the
+output on disk has the size the manifest recorded.
+"""
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+from dataclasses import asdict, dataclass
+
+from ..records import is_url
+from .shards import JsonlShardWriter
+
+MANIFEST_DIR = "_manifests"
+REJECTS_DIR = "_rejects"
+
+
+@dataclass
+class Manifest:
+    input: str
+    output: str
+    rows_in: int
+    rows_out: int
+    rows_rejected: int
+    counts: dict[str, int]  # PII spans per category
+    sha256: str  # of the output file (of a saved HF dataset's data files)
+    output_bytes: int
+    model_fingerprint: str
+    config_fingerprint: str
+    seconds: float
+    text_bytes: int = 0  # UTF-8 bytes of the masked texts
+    rejects: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True)
+
+
+def _join(root: str, *parts: str) -> str:
+    return posixpath.join(root.rstrip("/"), *parts) if is_url(root) else os.path.join(root, *parts)
+
+
+def shard_paths(output_dir: str, rel: str) -> tuple[str, str, str]:
+    """(output shard, rejects file, manifest) for the input shard named ``rel``."""
+    return (
+        _join(output_dir, rel),
+        _join(output_dir, REJECTS_DIR, rel + ".jsonl"),
+        _join(output_dir, MANIFEST_DIR, rel + ".json"),
+    )
+
+
+def _fs(path: str):
+    import fsspec
+
+    return fsspec.core.url_to_fs(path)[0]
+
+
+def read_manifest(path: str) -> Manifest | None:
+    """The manifest at ``path``, or None when it is missing or unreadable (a partial write is redone)."""
+    fs = _fs(path)
+    if not fs.exists(path):
+        return None
+    try:
+        with fs.open(path, "r", encoding="utf-8") as f:
+            return Manifest(**json.load(f))
+    except (ValueError, TypeError):
+        return None
+
+
+def write_manifest(path: str, manifest: Manifest) -> None:
+    """Write atomically: a reader sees the old manifest, no manifest, or the complete new one."""
+    w = JsonlShardWriter(path)
+    w.write_bytes(manifest.to_json().encode("utf-8"))
+    w.commit()
+
+
+def remove_manifest(path: str) -> None:
+    """Forget a shard's completion before redoing it, so a crash mid-rewrite is never taken as done."""
+    fs = _fs(path)
+    if fs.exists(path):
+        fs.rm(path)
+
+
+def is_finished(manifest_path: str, output_path: str, model_fp: str, config_fp: str) -> Manifest | None:
+    """The manifest when the shard is finished for these fingerprints, else None."""
+    m = read_manifest(manifest_path)
+    if m is None or m.model_fingerprint != model_fp or m.config_fingerprint != config_fp:
+        return None
+    fs = _fs(output_path)
+    if not fs.exists(output_path):
+        return None
+    size = fs.du(output_path, total=True) if fs.isdir(output_path) else fs.size(output_path)
+    if fs.isdir(output_path):
+        state = output_path.rstrip("/") + "/state.json"
+        size -= fs.size(state) if fs.exists(state) else 0
+    return m if size == m.output_bytes else None
