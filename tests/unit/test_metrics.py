@@ -62,3 +62,226 @@ def test_seqeval_no_entities_and_length_mismatch():
     assert seqeval_scores([[O, O]], [[O, O]])["micro"]["support"] == 0
     with pytest.raises(ValueError, match="sequence 0"):
         seqeval_scores([[O, O]], [[O]])
+
+
+# ------------------------------------------------------------- char-span rules
+
+import json  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from codepii.errors import CodepiiError, RecordError  # noqa: E402
+from codepii.labels import MAIN_CATEGORIES, SUBCATEGORIES  # noqa: E402
+from codepii.metrics import (  # noqa: E402
+    index_gold,
+    iter_rows,
+    prf,
+    score_file,
+    score_predictions,
+    span_metrics,
+    threshold_sweep,
+    word_seqeval,
+)
+from codepii.spans import Span  # noqa: E402
+
+TEXT = "x" * 100
+
+
+def _metrics(gold, pred, text=TEXT):
+    return span_metrics([score_file("f", text, gold, pred)])
+
+
+def test_one_prediction_covering_two_gold_spans():
+    m = _metrics([Span(0, 10, "EMAIL"), Span(12, 20, "EMAIL")], [Span(0, 20, "EMAIL")])
+    # overlap: both gold found by the one prediction, which is correct
+    assert m["overlap"]["EMAIL"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 2, "predicted": 1}
+    # exact: neither gold span has the prediction's offsets
+    assert m["exact"]["EMAIL"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 2, "predicted": 1}
+    assert m["leak_rate"]["EMAIL"] == 0.0
+
+
+def test_adjacent_spans_do_not_touch():
+    # half-open: [0, 5) and [5, 10) share no character
+    m = _metrics([Span(0, 5, "NAME"), Span(5, 10, "NAME")], [Span(0, 5, "NAME")])
+    assert m["overlap"]["NAME"]["recall"] == 0.5
+    assert m["overlap"]["NAME"]["precision"] == 1.0
+    assert m["exact"]["NAME"]["recall"] == 0.5
+    assert m["leak_rate"]["NAME"] == 0.5
+    # a prediction adjacent to a gold span of its category is a false positive
+    m = _metrics([Span(0, 5, "NAME")], [Span(5, 9, "NAME")])
+    assert m["overlap"]["NAME"]["precision"] == 0.0
+    assert m["overlap"]["NAME"]["recall"] == 0.0
+    assert m["leak_rate"]["NAME"] == 1.0
+    # one prediction straddling two adjacent gold spans finds both
+    m = _metrics([Span(0, 5, "NAME"), Span(5, 10, "NAME")], [Span(4, 6, "NAME")])
+    assert m["overlap"]["NAME"]["recall"] == 1.0
+    assert m["leak_rate"]["NAME"] == pytest.approx(8 / 10)
+
+
+def test_exact_vs_overlap():
+    m = _metrics([Span(10, 20, "KEY"), Span(30, 40, "KEY")], [Span(10, 20, "KEY"), Span(31, 40, "KEY")])
+    assert m["overlap"]["KEY"]["f1"] == 1.0
+    assert m["exact"]["KEY"]["precision"] == 0.5
+    assert m["exact"]["KEY"]["recall"] == 0.5
+    assert m["exact"]["KEY"]["f1"] == 0.5
+    assert m["leak_rate"]["KEY"] == pytest.approx(1 / 20)
+
+
+def test_dont_care_gold_is_neither_hit_nor_false_alarm():
+    gold = [Span(0, 8, "NAME_EXAMPLE"), Span(10, 20, "AMBIGUOUS")]
+    m = _metrics(gold, [Span(0, 8, "NAME"), Span(12, 15, "PASSWORD")])
+    for cat in MAIN_CATEGORIES + ("micro",):
+        for mode in ("overlap", "exact"):
+            assert m[mode][cat] == {"precision": None, "recall": None, "f1": None, "support": 0, "predicted": 0}
+    assert m["leak_rate"] == {**{c: None for c in MAIN_CATEGORIES}, "all": None}
+
+
+def test_prediction_touching_dont_care_and_real_gold_is_scored():
+    # touches EMAIL_EXAMPLE and real EMAIL: scored and correct
+    m = _metrics([Span(0, 10, "EMAIL_EXAMPLE"), Span(10, 20, "EMAIL")], [Span(5, 15, "EMAIL")])
+    assert m["overlap"]["EMAIL"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1, "predicted": 1}
+    # touches AMBIGUOUS and real KEY but says PASSWORD: a false positive; it still covers half the key
+    m = _metrics([Span(0, 10, "AMBIGUOUS"), Span(10, 20, "KEY")], [Span(5, 15, "PASSWORD")])
+    assert m["overlap"]["PASSWORD"] == {"precision": 0.0, "recall": None, "f1": 0.0, "support": 0, "predicted": 1}
+    assert m["overlap"]["KEY"] == {"precision": None, "recall": 0.0, "f1": 0.0, "support": 1, "predicted": 0}
+    assert m["leak_rate"]["KEY"] == 0.5
+    assert m["overlap"]["micro"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1, "predicted": 1}
+
+
+def test_license_gold_and_subcategory_predictions_count_as_main():
+    m = _metrics([Span(0, 4, "NAME_LICENSE"), Span(10, 20, "EMAIL")], [Span(0, 4, "NAME"), Span(10, 20, "EMAIL_LICENSE")])
+    assert m["exact"]["NAME"]["f1"] == 1.0
+    assert m["exact"]["EMAIL"]["f1"] == 1.0
+    assert m["leak_rate"]["all"] == 0.0
+    # AMBIGUOUS predictions are not a category of their own: dropped, not scored
+    m = _metrics([Span(0, 4, "NAME")], [Span(0, 4, "AMBIGUOUS")])
+    assert m["overlap"]["micro"]["predicted"] == 0
+    assert m["leak_rate"]["NAME"] == 1.0
+
+
+def test_leak_counts_predictions_of_any_category_once():
+    # two overlapping predictions of other categories cover 7 of 10 characters
+    m = _metrics([Span(0, 10, "PASSWORD")], [Span(0, 5, "KEY"), Span(3, 7, "NAME")])
+    assert m["leak_rate"]["PASSWORD"] == pytest.approx(3 / 10)
+    assert m["overlap"]["PASSWORD"]["recall"] == 0.0
+    assert m["overlap"]["micro"]["predicted"] == 2
+
+
+def test_zero_denominators_are_null_and_f1_rule():
+    assert prf(0, 0, 0, 0) == {"precision": None, "recall": None, "f1": None, "support": 0, "predicted": 0}
+    assert prf(0, 0, 0, 3)["f1"] == 0.0  # missed everything, predicted nothing
+    assert prf(0, 2, 0, 0)["f1"] == 0.0  # only false alarms
+    assert prf(1, 2, 1, 4)["f1"] == pytest.approx(2 * 0.5 * 0.25 / 0.75)
+
+
+def test_micro_sums_counts_over_categories():
+    gold = [Span(0, 5, "NAME"), Span(10, 15, "EMAIL"), Span(20, 25, "EMAIL")]
+    pred = [Span(0, 5, "NAME"), Span(10, 15, "EMAIL"), Span(30, 35, "KEY")]
+    m = _metrics(gold, pred)
+    assert m["overlap"]["micro"]["precision"] == pytest.approx(2 / 3)
+    assert m["overlap"]["micro"]["recall"] == pytest.approx(2 / 3)
+    assert m["leak_rate"]["all"] == pytest.approx(5 / 15)
+
+
+def _write(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return str(path)
+
+
+def test_records_matched_by_id_missing_record_has_no_predictions(tmp_path):
+    gold = index_gold(iter_rows(_write(tmp_path / "g.jsonl", [
+        {"id": "a", "content": "mail bob@x.io", "entities": [{"start": 5, "end": 13, "category": "EMAIL"}]},
+        {"id": "b", "content": "ip 10.1.2.3", "entities": [{"start": 3, "end": 11, "category": "IP_ADDRESS"}]},
+    ])))
+    pred = _write(tmp_path / "p.jsonl", [{"id": "a", "content": "mail bob@x.io", "entities": [
+        {"start": 5, "end": 13, "category": "EMAIL", "score": 0.9}]}])
+    result = score_predictions(gold, iter_rows(pred), "p")
+    assert result.records_without_predictions == 1
+    m = result.metrics()
+    assert m["overlap"]["IP_ADDRESS"] == {"precision": None, "recall": 0.0, "f1": 0.0, "support": 1, "predicted": 0}
+    assert m["leak_rate"]["IP_ADDRESS"] == 1.0
+    assert m["leak_rate"]["all"] == pytest.approx(8 / 16)
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({"id": "zz", "content": "mail bob@x.io", "entities": []}, "'zz' is not in the gold set"),
+        ({"id": "a", "content": "mail bob@x.org", "entities": []}, "differs from gold"),
+        ({"id": "a", "content": "mail bob@x.io", "entities": [{"start": 5, "end": 99, "category": "EMAIL"}]},
+         "outside the content"),
+        ({"id": "a", "content": "mail bob@x.io", "entities": [{"start": 5, "end": 9, "category": "PHONE"}]},
+         "unknown category"),
+    ],
+)
+def test_prediction_errors_name_the_row(tmp_path, record, message):
+    gold = index_gold(iter_rows(_write(tmp_path / "g.jsonl", [{"id": "a", "content": "mail bob@x.io", "entities": []}])))
+    pred = _write(tmp_path / "p.jsonl", [record])
+    with pytest.raises(CodepiiError, match=message) as err:
+        score_predictions(gold, iter_rows(pred), "p")
+    assert "p.jsonl row 1" in str(err.value)
+
+
+def test_duplicate_ids_are_errors(tmp_path):
+    rec = {"id": "a", "content": "x", "entities": []}
+    with pytest.raises(RecordError, match="duplicate gold id 'a'"):
+        index_gold(iter_rows(_write(tmp_path / "g.jsonl", [rec, rec])))
+    gold = index_gold(iter_rows(_write(tmp_path / "g1.jsonl", [rec])))
+    with pytest.raises(RecordError, match="duplicate prediction id 'a'"):
+        score_predictions(gold, iter_rows(_write(tmp_path / "p.jsonl", [rec, rec])), "p")
+
+
+def test_threshold_sweep_hand_computed():
+    gold = [Span(0, 5, "EMAIL"), Span(10, 15, "EMAIL")]
+    pred = [Span(0, 5, "EMAIL", 0.9), Span(10, 15, "EMAIL", 0.3), Span(20, 25, "EMAIL", 0.6)]
+    sweep = threshold_sweep([score_file("f", TEXT, gold, pred)], thresholds=[0.0, 0.5, 0.95])
+    assert sweep["EMAIL"]["precision"] == [pytest.approx(2 / 3), 0.5, None]
+    assert sweep["EMAIL"]["recall"] == [1.0, 0.5, 0.0]
+    assert sweep["EMAIL"]["predicted"] == [3, 2, 0]
+    assert sweep["KEY"]["recall"] == [None, None, None]
+    assert threshold_sweep([score_file("f", TEXT, gold, [Span(0, 5, "EMAIL")])]) is None
+
+
+def test_word_seqeval_matches_seqeval_on_hand_made_tags():
+    text = "mail bob@x.io to Ann Lee; see jd@example.com"
+    gold = [Span(5, 13, "EMAIL"), Span(17, 24, "NAME_LICENSE"), Span(30, 44, "EMAIL_EXAMPLE")]
+    pred = [Span(5, 13, "EMAIL"), Span(17, 20, "NAME"), Span(30, 44, "EMAIL")]
+    ours = word_seqeval([score_file("f", text, gold, pred)])
+    # words: mail bob @ x . io to Ann Lee ;  see  (the example email's words are left out)
+    refs = [[O, B_EMAIL, I_EMAIL, I_EMAIL, I_EMAIL, I_EMAIL, O, B_NAME, I_NAME, O, O]]
+    preds = [[O, B_EMAIL, I_EMAIL, I_EMAIL, I_EMAIL, I_EMAIL, O, B_NAME, O, O, O]]
+    assert ours == seqeval_scores(refs, preds)
+    assert ours["NAME"]["f1"] == 0.0 and ours["EMAIL"]["f1"] == 1.0
+
+
+_cat = st.sampled_from(MAIN_CATEGORIES + SUBCATEGORIES + ("AMBIGUOUS",))
+
+
+@st.composite
+def _gold_and_pred(draw):
+    cuts = sorted(draw(st.sets(st.integers(0, 60), min_size=2, max_size=12)))
+    gold = [Span(a, b, draw(_cat)) for a, b in zip(cuts[::2], cuts[1::2])]
+    pred = [
+        Span(a, a + draw(st.integers(1, 10)), draw(_cat), draw(st.floats(0, 1)))
+        for a in draw(st.lists(st.integers(0, 59), max_size=8))
+    ]
+    return gold, [p for p in pred if p.end <= 70]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_gold_and_pred())
+def test_invariants(case):
+    gold, pred = case
+    m = _metrics(gold, pred)
+    for cat in MAIN_CATEGORIES + ("micro",):
+        o, e = m["overlap"][cat], m["exact"][cat]
+        for key in ("precision", "recall", "f1"):
+            assert (o[key] is None) == (e[key] is None)
+            if o[key] is not None:
+                assert 0.0 <= e[key] <= o[key] + 1e-12 <= 1.0 + 1e-12
+    for v in m["leak_rate"].values():
+        assert v is None or 0.0 <= v <= 1.0
+    # predicting the gold itself is perfect
+    perfect = _metrics(gold, [g for g in gold if g.category != "AMBIGUOUS" and not g.category.endswith("_EXAMPLE")])
+    assert perfect["exact"]["micro"]["f1"] in (None, 1.0)
+    assert perfect["leak_rate"]["all"] in (None, 0.0)
