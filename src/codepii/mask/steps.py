@@ -42,7 +42,7 @@ class RowValidator:
         try:
             size = len(value.encode("utf-8"))
         except UnicodeEncodeError as exc:
-            return f"text is not valid Unicode (lone surrogate at char {exc.start})", None, 0
+            return f"text is not valid UTF-8/Unicode (undecodable byte or lone surrogate at char {exc.start})", None, 0
         if size > self.max_text_bytes:
             return f"text is {size} bytes, over max_text_bytes={self.max_text_bytes}", None, 0
         return None, value, size

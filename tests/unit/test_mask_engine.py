@@ -1,0 +1,193 @@
+"""The local engine: round trips, bad input, rejects, manifests, resume, rank split, no PII leaks."""
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import re
+import time
+
+import pytest
+
+from codepii.config import load_config
+from codepii.errors import ConfigError
+from codepii.mask.base import Detector
+from codepii.mask.config import MaskConfig, output_fingerprint, validate
+from codepii.mask.executor import LocalExecutor, shard_names
+from codepii.records import read_records, write_records
+from codepii.spans import Span
+
+SECRET_EMAIL = "jane.roe@corp.example.io"
+
+
+class RegexDetector(Detector):
+    """A small stand-in for the pattern detector: emails and dotted quads.
+
+    ``delay_seconds`` slows each batch down so that kill tests can land mid-shard.
+    """
+
+    RULES = (("EMAIL", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")), ("IP_ADDRESS", re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")))
+
+    def __init__(self, delay_seconds: float = 0.0, fail_on: str | None = None):
+        self.delay_seconds = delay_seconds
+        self.fail_on = fail_on
+
+    def detect(self, texts):
+        time.sleep(self.delay_seconds)
+        if self.fail_on and any(self.fail_on in t for t in texts):
+            raise RuntimeError("boom")
+        return [sorted(Span(m.start(), m.end(), c, 1.0) for c, rx in self.RULES for m in rx.finditer(t)) for t in texts]
+
+    def fingerprint(self) -> str:
+        return "regex-test-1"
+
+
+def make_rows(n: int, start: int = 0) -> list[dict]:
+    return [
+        {"id": f"f{i}", "content": f"# by {SECRET_EMAIL}\nhost = '10.0.{i % 7}.9'\nx = {i}\n", "lang": "py", "stars": i}
+        for i in range(start, start + n)
+    ]
+
+
+def run(tmp_path, inputs: str, **over) -> tuple[MaskConfig, object]:
+    cfg = load_config(MaskConfig, None, [f"input={inputs}", f"output={tmp_path / 'out'}", "batch_rows=4"]
+                      + [f"{k}={v}" for k, v in over.items()])
+    validate(cfg)
+    return cfg, LocalExecutor(cfg, RegexDetector()).run()
+
+
+def manifest(tmp_path, name: str) -> dict:
+    return json.loads((tmp_path / "out" / "_manifests" / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["s.jsonl", "s.jsonl.gz", "s.jsonl.zst", "s.parquet", "s.hf"])
+def test_round_trip_keeps_rows_order_and_columns(tmp_path, name):
+    rows = make_rows(11)
+    write_records(str(tmp_path / "in" / name), rows, fmt="hf" if name.endswith(".hf") else None)
+    cfg, summary = run(tmp_path, str(tmp_path / "in" / name))
+    assert summary.ok
+    out = read_records(str(tmp_path / "out" / name))
+    assert [r["id"] for r in out] == [r["id"] for r in rows]
+    assert [(r["lang"], r["stars"]) for r in out] == [(r["lang"], r["stars"]) for r in rows]
+    for src, r in zip(rows, out):
+        assert SECRET_EMAIL not in r["content"] and "<EMAIL>" in r["content"]
+        assert {(e["category"], src["content"][e["start"]:e["end"]] == SECRET_EMAIL) for e in r["pii"]} == {
+            ("EMAIL", True), ("IP_ADDRESS", False)}
+    m = manifest(tmp_path, name)
+    assert (m["rows_in"], m["rows_out"], m["rows_rejected"]) == (11, 11, 0)
+    assert m["counts"] == {"EMAIL": 11, "IP_ADDRESS": 11} and m["config_fingerprint"] == output_fingerprint(cfg)
+
+
+def test_gzip_output_is_reproducible_and_parquet_schema_kept(tmp_path):
+    import pyarrow.parquet as pq
+
+    write_records(str(tmp_path / "in" / "a.jsonl.gz"), make_rows(5))
+    write_records(str(tmp_path / "in" / "b.parquet"), make_rows(5))
+    run(tmp_path, str(tmp_path / "in" / "*"))
+    first = (tmp_path / "out" / "a.jsonl.gz").read_bytes()
+    assert gzip.decompress(first).count(b"\n") == 5
+    run(tmp_path, str(tmp_path / "in" / "*"), hash_values="false", max_text_bytes=10**7)  # new fingerprint: redone
+    assert (tmp_path / "out" / "a.jsonl.gz").read_bytes() == first
+    schema = pq.read_schema(tmp_path / "out" / "b.parquet")
+    assert schema.names == ["id", "content", "lang", "stars", "pii"]
+    assert str(schema.field("stars").type) == "int64"
+
+
+def test_bad_rows_go_to_rejects_never_to_output(tmp_path, caplog):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = make_rows(8)
+    rows[1]["content"] = None
+    rows[2]["content"] = "x" * 200 + SECRET_EMAIL  # over max_text_bytes below
+    rows[3]["content"] = "lone \ud800 surrogate " + SECRET_EMAIL  # written as a JSON escape
+    del rows[4]["content"]
+    rows[5]["content"] = "trigger " + SECRET_EMAIL  # the detector raises on this row
+    lines = [json.dumps(r).encode() + b"\n" for r in rows]
+    lines[6] = lines[6].replace(b"# by", b"# \xff\xfe by")  # raw bytes that are not UTF-8
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_bytes(b"".join(lines))
+    binary = pa.table({"id": ["b0", "b1", "b2"], "content": [b"ok " + SECRET_EMAIL.encode(), b"\xff\xfe bad", None]})
+    pq.write_table(binary, tmp_path / "in" / "b.parquet")
+    cfg = load_config(MaskConfig, None, [f"input={tmp_path / 'in' / '*'}", f"output={tmp_path / 'out'}", "max_text_bytes=150"])
+    with caplog.at_level(logging.INFO):
+        summary = LocalExecutor(cfg, RegexDetector(fail_on="trigger")).run()
+    assert summary.ok
+    rejects = [json.loads(line) for line in (tmp_path / "out" / "_rejects" / "a.jsonl.jsonl").read_text().splitlines()]
+    assert [(r["row"], r["id"]) for r in rejects] == [(1, "f1"), (2, "f2"), (3, "f3"), (4, "f4"), (5, "f5"), (6, "f6")]
+    assert [r["reason"].split()[0] for r in rejects] == ["text", "text", "text", "no", "detector", "text"]
+    out = read_records(str(tmp_path / "out" / "a.jsonl"))
+    assert [r["id"] for r in out] == ["f0", "f7"]
+    bout = read_records(str(tmp_path / "out" / "b.parquet"))
+    assert [r["id"] for r in bout] == ["b0"] and "<EMAIL>" in bout[0]["content"]
+    for name in ("a.jsonl", "b.parquet"):
+        m = manifest(tmp_path, name)
+        assert m["rows_in"] == m["rows_out"] + m["rows_rejected"]
+    leaks = [p for p in (tmp_path / "out").rglob("*") if p.is_file() and p.suffix != ".parquet"
+             and not p.name.startswith(("a.jsonl", "b.")) and SECRET_EMAIL.encode() in p.read_bytes()]
+    assert leaks == [] and SECRET_EMAIL not in caplog.text
+
+
+def test_unreadable_shards_are_reported_and_the_rest_finishes(tmp_path, caplog):
+    write_records(str(tmp_path / "in" / "good.jsonl"), make_rows(6))
+    write_records(str(tmp_path / "in" / "trunc.parquet"), make_rows(50))
+    data = (tmp_path / "in" / "trunc.parquet").read_bytes()
+    (tmp_path / "in" / "trunc.parquet").write_bytes(data[: len(data) // 2])
+    (tmp_path / "in" / "bad.jsonl").write_text('{"id": 1, "content": "a"}\n{"id": 2, "content\n')
+    with caplog.at_level(logging.ERROR):
+        _, summary = run(tmp_path, str(tmp_path / "in" / "*"))
+    t = summary.totals()
+    assert not summary.ok and (t["done"], t["failed"]) == (1, 2)
+    assert any("bad.jsonl line 2" in e for e in t["errors"]) and any("trunc.parquet" in e for e in t["errors"])
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == ["good.jsonl", "mask_config.yaml"]
+    assert "trunc.parquet" in caplog.text
+
+
+def test_rerun_skips_finished_and_redoes_changed_or_missing(tmp_path):
+    for name in ("a.jsonl", "b.jsonl"):
+        write_records(str(tmp_path / "in" / name), make_rows(5))
+    run(tmp_path, str(tmp_path / "in" / "*"))
+    os.remove(tmp_path / "out" / "b.jsonl")  # output lost: the manifest alone is not enough
+    _, summary = run(tmp_path, str(tmp_path / "in" / "*"))
+    assert [r.status for r in summary.results] == ["skipped", "done"]
+    _, summary = run(tmp_path, str(tmp_path / "in" / "*"), keep_categories="[IP_ADDRESS]")
+    assert [r.status for r in summary.results] == ["done", "done"]  # another config: redone
+    assert "10.0.0.9" in (tmp_path / "out" / "a.jsonl").read_text()
+    _, summary = run(tmp_path, str(tmp_path / "in" / "*"), keep_categories="[IP_ADDRESS]", read_ahead_batches=0)
+    assert [r.status for r in summary.results] == ["skipped", "skipped"]  # not an output setting
+
+
+def test_rank_split_is_disjoint_and_complete(tmp_path):
+    for i in range(5):
+        write_records(str(tmp_path / "in" / f"s{i}.jsonl"), make_rows(2, start=i * 2))
+    seen = []
+    for rank in range(2):
+        _, summary = run(tmp_path, str(tmp_path / "in" / "*"), rank=rank, world_size=2)
+        seen += [os.path.basename(r.input) for r in summary.results]
+    assert sorted(seen) == [f"s{i}.jsonl" for i in range(5)] and len(set(seen)) == 5
+
+
+def test_hash_values_needs_a_key_and_writes_only_hashes(tmp_path, monkeypatch):
+    write_records(str(tmp_path / "in" / "a.parquet"), make_rows(3))
+    monkeypatch.delenv("CODEPII_HASH_KEY", raising=False)
+    with pytest.raises(ConfigError, match="CODEPII_HASH_KEY"):
+        run(tmp_path, str(tmp_path / "in" / "a.parquet"), hash_values="true")
+    monkeypatch.setenv("CODEPII_HASH_KEY", "s3cret")
+    run(tmp_path, str(tmp_path / "in" / "a.parquet"), hash_values="true")
+    pii = read_records(str(tmp_path / "out" / "a.parquet"))[0]["pii"]
+    assert all(len(e["value_hash"]) == 64 for e in pii) and SECRET_EMAIL not in json.dumps(pii)
+
+
+def test_shard_names_keep_subdirectories_apart():
+    assert shard_names(["/d/x/a.jsonl", "/d/y/a.jsonl"]) == ["x/a.jsonl", "y/a.jsonl"]
+    assert shard_names(["/d/a.jsonl"]) == ["a.jsonl"]
+
+
+def test_config_errors_name_the_key(tmp_path):
+    with pytest.raises(ConfigError, match="'input' is required"):
+        validate(load_config(MaskConfig, None, []))
+    with pytest.raises(ConfigError, match="needs model=DIR"):
+        validate(load_config(MaskConfig, None, ["input=x", "output=y", "detector=model"]))
+    with pytest.raises(ConfigError, match="'ray.workerz'"):
+        load_config(MaskConfig, None, ["ray.workerz=2"])
