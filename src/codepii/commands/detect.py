@@ -1,0 +1,130 @@
+"""``codepii detect``: run a detector over records and write prediction records."""
+from __future__ import annotations
+
+import argparse
+import time
+
+HELP = "detect PII in records with a trained model, patterns, or both; write prediction records"
+DESCRIPTION = """Read records (JSONL, .jsonl.gz/.zst, Parquet, a saved HF dataset; a
+file, glob or directory), detect PII spans in the text column, and write each
+record with an "entities" list of {start, end, category, score} (a prediction
+record, DESIGN.md) to --out (.jsonl or .parquet). Scores go to eval/eval.py.
+
+detectors:
+  model     the trained token classifier in --model DIR (windowed, batched)
+  patterns  regexes with validation: emails, IPv4/IPv6, provider key formats,
+            PEM/SSH keys, URL and assignment passwords (no --model needed)
+  hybrid    both; patterns win EMAIL/IP_ADDRESS/KEY, the model the rest
+            (docs/detect.md states the policy)
+
+examples:
+  codepii detect --detector patterns --input corpus.jsonl --out pred.jsonl
+  codepii detect --model out/model --input 'shards/*.parquet' --out pred.jsonl \\
+      --threshold KEY=0.3 --threshold NAME=0.6
+  codepii detect --model out/model --detector hybrid --input gold.jsonl --out pred.jsonl \\
+      --option filters.min_chars=4 --option device=cuda
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", required=True, nargs="+", help="record files, globs, directories or fsspec URLs")
+    p.add_argument("--out", required=True, help="prediction records to write (.jsonl or .parquet)")
+    p.add_argument("--model", help="trained model dir (save_pretrained + codepii.json); needed for model and hybrid")
+    p.add_argument("--detector", choices=["model", "patterns", "hybrid"], default="model", help="default: model")
+    p.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="CAT=X",
+        help="probability threshold of one category, overriding the model's (repeatable)",
+    )
+    p.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any DetectorConfig field, dotted (max_tokens_per_batch=8192, filters.key_min_chars=9; repeatable)",
+    )
+    p.add_argument("--text-column", default="content", help="column holding the text (default: content)")
+    p.add_argument("--batch-rows", type=int, default=64, help="records per detector call (default: 64)")
+
+
+def parse_thresholds(items: list[str]) -> dict[str, float]:
+    """``["KEY=0.3"]`` -> ``{"KEY": 0.3}``; a malformed item is a ConfigError naming it."""
+    from ..errors import ConfigError
+
+    out: dict[str, float] = {}
+    for item in items:
+        cat, sep, value = item.partition("=")
+        try:
+            out[cat.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not cat.strip():
+            raise ConfigError(f"--threshold {item!r}: expected CATEGORY=PROBABILITY, for example KEY=0.3")
+    return out
+
+
+def build_from_args(args: argparse.Namespace):
+    from ..config import apply_overrides
+    from ..errors import ConfigError
+    from ..mask.detectors import build_detector
+
+    if args.detector in ("model", "hybrid") and not args.model:
+        raise ConfigError(f"--detector {args.detector} needs --model DIR (a trained model dir); or use --detector patterns")
+    options = apply_overrides({}, args.option)
+    for key in ("kind", "model"):
+        if key in options:
+            raise ConfigError(f"--option {key}=...: use --{'detector' if key == 'kind' else 'model'} instead")
+    thresholds = parse_thresholds(args.threshold)
+    if thresholds:
+        options["thresholds"] = {**options.get("thresholds", {}), **thresholds}
+    return build_detector(args.detector, args.model, **options)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..errors import RecordError
+    from ..progress import progress
+    from ..records import iter_batches, open_writer
+
+    if args.batch_rows < 1:
+        raise RecordError("--batch-rows must be at least 1")
+    detector = build_from_args(args)
+    rows = chars = spans = 0
+    started = time.perf_counter()
+    bar = progress(unit=" rec", desc=f"detect ({args.detector})")
+    with open_writer(args.out) as writer:
+        for batch in iter_batches(args.input, args.batch_rows):
+            texts = [_text(r, args.text_column, rows + i) for i, r in enumerate(batch)]
+            found = detector.detect(texts)
+            out = []
+            for record, text_spans in zip(batch, found):
+                row = {k: v for k, v in record.items() if k != "entities"}
+                row["entities"] = [s.to_dict() for s in text_spans]
+                out.append(row)
+            writer.write_batch(out)
+            rows += len(batch)
+            chars += sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
+            spans += sum(map(len, found))
+            bar.update(len(batch))
+            bar.set_postfix_str(f"{chars / 1e6 / max(time.perf_counter() - started, 1e-9):.2f} MB/s", refresh=False)
+    bar.close()
+    seconds = time.perf_counter() - started
+    print(f"{rows} records, {chars / 1e6:.2f} MB, {spans} spans in {seconds:.1f}s -> {args.out}")
+    return 0
+
+
+def _text(record: dict, column: str, row: int) -> str:
+    from ..errors import RecordError
+
+    if column not in record:
+        raise RecordError(
+            f"record {row} (id {record.get('id', '?')}): no column {column!r}; "
+            f"it has {', '.join(map(str, record))}; pass --text-column"
+        )
+    value = record[column]
+    if not isinstance(value, str):
+        raise RecordError(
+            f"record {row} (id {record.get('id', '?')}): column {column!r} is {type(value).__name__}, not text"
+        )
+    return value

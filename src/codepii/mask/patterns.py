@@ -1,0 +1,287 @@
+"""Pattern detectors for what regexes do well: emails, validated IPs, provider keys, PEM/SSH keys, credentials.
+
+Span boundaries follow LABELING.md: the value only (no quotes, no key name, no
+``mailto:``, no port or CIDR suffix); an SSH public key's base64 body; a PEM
+private key from ``-----BEGIN`` through the closing ``-----`` of its END line.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Sequence
+
+from ..spans import Span, sort_spans
+from .base import Detector
+from .filters import is_host_address, is_placeholder, looks_like_secret, parse_ip
+
+# Local parts of addresses that belong to a service or a role, not a person
+# (LABELING.md "Not PII": noreply@github.com).
+SERVICE_LOCALS = frozenset(
+    "noreply no-reply no_reply donotreply do-not-reply do_not_reply git mailer-daemon postmaster "
+    "hostmaster webmaster abuse notifications bounce bounces".split()
+)
+# Placeholder domains (EMAIL_EXAMPLE): kept in the text, not reported.
+EXAMPLE_DOMAINS = frozenset("example.com example.org example.net test.com foo.com bar.com domain.com email.com".split())
+EXAMPLE_TLDS = frozenset("example test invalid localhost local".split())
+# "name@2x.png" and friends are file names, not addresses.
+FILE_TLDS = frozenset("png jpg jpeg gif svg webp ico js ts css py rb go rs md txt json yaml yml xml html".split())
+
+
+@dataclass(frozen=True)
+class PatternRule:
+    """One regex; the named group ``value`` (or the whole match) becomes a span of ``category``.
+
+    ``priority``: lower wins when spans of two rules overlap.
+    """
+
+    name: str
+    category: str
+    regex: re.Pattern
+    score: float
+    priority: int
+    accept: Callable[[str, re.Match], bool] | None = None
+
+
+def _value_span(m: re.Match) -> tuple[int, int]:
+    for group in ("value", "bare"):
+        if group in m.re.groupindex and m.group(group) is not None:
+            return m.span(group)
+    return m.span()
+
+
+def _rx(pattern: str, flags: int = 0) -> re.Pattern:
+    return re.compile(pattern, flags)
+
+
+# Provider key formats: (name, regex). The whole match is the key unless a
+# ``value`` group says otherwise. Boundaries: no word character around.
+PROVIDER_KEYS: tuple[tuple[str, str], ...] = (
+    ("aws-access-key-id", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"),
+    ("gcp-api-key", r"(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])"),
+    ("gcp-oauth-secret", r"(?<![\w-])GOCSPX-[0-9A-Za-z_-]{28}(?![\w-])"),
+    ("gcp-oauth-token", r"(?<![\w.-])ya29\.[0-9A-Za-z_-]{20,}"),
+    ("azure-ad-client-secret", r"(?<![\w~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])"),
+    ("azure-storage-key", r"AccountKey=(?P<value>[A-Za-z0-9+/]{86}==)"),
+    ("github-token", r"(?<![\w])gh[pousr]_[A-Za-z0-9]{36,255}(?!\w)"),
+    ("github-fine-grained-pat", r"(?<![\w])github_pat_[A-Za-z0-9_]{22,255}(?!\w)"),
+    ("gitlab-token", r"(?<![\w-])gl(?:pat|dt|ptt|rt|oas|cbt|ffct|ft|imt|agent|soat|sa|c)-[0-9A-Za-z_.-]{20,}(?![\w-])"),
+    ("gitlab-runner-registration", r"(?<!\w)GR1348941[0-9A-Za-z_-]{20}(?![\w-])"),
+    ("slack-token", r"(?<![\w-])xox[abposre](?:\.xox[pbe])?-[0-9A-Za-z-]{10,}(?![\w-])"),
+    ("slack-app-token", r"(?<![\w-])xapp-\d-[0-9A-Za-z-]{10,}(?![\w-])"),
+    ("slack-webhook", r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[0-9A-Za-z_/+-]{20,})"),
+    ("stripe-secret-key", r"(?<![\w])(?:sk|rk)_(?:test|live|prod)_[0-9A-Za-z]{10,99}(?!\w)"),
+    ("openai-key", r"(?<![\w-])sk-(?:(?:proj|svcacct|admin)-[0-9A-Za-z_-]{20,}|[0-9A-Za-z]{20}T3BlbkFJ[0-9A-Za-z]{20})(?![\w-])"),
+    ("anthropic-key", r"(?<![\w-])sk-ant-(?:api|admin)\d\d-[0-9A-Za-z_-]{80,}(?![\w-])"),
+    ("huggingface-token", r"(?<![\w])(?:hf_[A-Za-z]{34}|api_org_[A-Za-z]{34})(?![\w])"),
+    ("npm-token", r"(?<![\w])npm_[A-Za-z0-9]{36}(?!\w)"),
+    ("pypi-token", r"(?<![\w-])pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,}"),
+    ("sendgrid-key", r"(?<![\w-])SG\.[0-9A-Za-z_-]{20,24}\.[0-9A-Za-z_-]{39,50}(?![\w-])"),
+    ("twilio-key", r"(?<![\w])SK[0-9a-fA-F]{32}(?!\w)"),
+    ("mailgun-key", r"(?<![\w-])key-[0-9a-f]{32}(?![\w-])"),
+    ("digitalocean-token", r"(?<![\w])do[opr]_v1_[a-f0-9]{64}(?!\w)"),
+    ("shopify-token", r"(?<![\w])shp(?:ss|at|ca|pa)_[a-fA-F0-9]{32}(?!\w)"),
+    ("age-secret-key", r"(?<![\w-])AGE-SECRET-KEY-1[0-9A-Z]{58}(?![\w-])"),
+    ("square-token", r"(?<![\w-])(?:sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}|EAAA[0-9A-Za-z_+=-]{22,60})(?![\w-])"),
+    ("databricks-token", r"(?<![\w])dapi[a-f0-9]{32}(?:-\d)?(?!\w)"),
+    (
+        "jwt",
+        r"(?<![\w/+-])ey[A-Za-z0-9_-]{10,}={0,2}\.ey[A-Za-z0-9_/\\-]{10,}={0,2}\.(?:[A-Za-z0-9_/\\-]{10,}={0,2})?",
+    ),
+)
+
+
+def _build_rules() -> list[PatternRule]:
+    rules = [
+        # A PEM private key block, escaped (\n inside a JSON string) or not.
+        PatternRule(
+            "pem-private-key",
+            "KEY",
+            _rx(
+                r"-----BEGIN[A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----"
+                r"(?:(?!-----)[\s\S]){16,}?"
+                r"-----END[A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----"
+            ),
+            0.99,
+            0,
+            _pem_has_body,
+        ),
+        PatternRule(
+            "ssh-public-key",
+            "KEY",
+            _rx(
+                r"(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp\d{3}|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)"
+                r"[ \t]+(?P<value>AAAA[0-9A-Za-z+/]{20,}={0,3})"
+            ),
+            0.99,
+            0,
+        ),
+    ]
+    for name, pattern in PROVIDER_KEYS:
+        rules.append(PatternRule(name, "KEY", _rx(pattern), 0.97, 1, _key_not_placeholder))
+    rules += [
+        PatternRule("url-password", "PASSWORD", _rx(URL_PASSWORD), 0.9, 2, _password_ok),
+        PatternRule("curl-user-password", "PASSWORD", _rx(CURL_PASSWORD), 0.85, 2, _password_ok),
+        PatternRule("mysql-p-password", "PASSWORD", _rx(MYSQL_PASSWORD), 0.8, 2, _password_ok),
+        PatternRule("password-assignment", "PASSWORD", _rx(PASSWORD_ASSIGN, re.I), 0.8, 3, _password_ok),
+        PatternRule("secret-assignment", "KEY", _rx(SECRET_ASSIGN, re.I), 0.75, 3, _generic_secret_ok),
+        PatternRule("email", "EMAIL", _rx(EMAIL), 0.95, 4),
+        PatternRule("ipv4", "IP_ADDRESS", _rx(IPV4_RE), 0.9, 5),
+        PatternRule("ipv6", "IP_ADDRESS", _rx(IPV6_RE), 0.9, 5),
+    ]
+    return rules
+
+
+# user:pass@host inside a URL: the password only.
+URL_PASSWORD = r"[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s:/@'\"<>]{1,64}:(?P<value>[^\s:/@'\"<>]{1,128})@[\w.-]*[\w]"
+CURL_PASSWORD = r"\bcurl\b[^\n]*?\s(?:-u|--user)\s+['\"]?[^\s:'\"<>/]+:(?P<value>[^\s'\"<>/][^\s'\"<>]*)"
+MYSQL_PASSWORD = r"\bmysql(?:dump|admin)?\b[^\n]*?\s-p(?P<value>[^\s'\"-][^\s'\"]*)"
+
+# The name of a variable/key/attribute/XML tag ending in a secret word, the
+# assignment operator, the value (quoted, or bare up to the end of the line).
+_OPERATOR = r"[\"'`]?\]?(?:[ \t]*(?:=>|:=|::=|:::=|\?=|\.=|\+=|=|:|,)[ \t]*|>[ \t\r\n]*)"
+_VALUE = r"(?:(?P<q>[\"'`])(?P<value>[^\"'`\r\n]{1,256}?)(?P=q)|(?P<bare>[^\s\"'`,;)}\]<>\\]{1,256}))"
+PASSWORD_ASSIGN = (
+    r"(?<![\w.-])(?P<name>[\w.-]*?(?:passw(?:or)?d|passphrase|(?<![a-z])pass|pwd))" + _OPERATOR + _VALUE
+)
+SECRET_ASSIGN = (
+    r"(?<![\w.-])(?P<name>[\w.-]*?(?:api[_.-]?key|apikey|secret|token|access[_.-]?key|private[_.-]?key|"
+    r"auth[_.-]?key|signing[_.-]?key|client[_.-]?secret|key))" + _OPERATOR + _VALUE
+)
+# Names ending in a secret word that hold no secret (public keys, database and map keys, pagination).
+NOT_SECRET_NAMES = re.compile(
+    r"(?:^|[_.-]|(?<=[a-z])(?=[A-Z]))(?i:(?:public|primary|foreign|schema|csrf|xsrf|sort|cache|partition|lookup|dict|hash|index|idx|row|unique|"
+    r"sequence|bucket|entry|next|page|continuation|cursor|idempotency|object|map|registry|translation|message|"
+    r"field|column|attr|property|env|type|length|len|max|min|num|count|hot|foreign|group|route|state)[_.-]?"
+    r"(?:api[_.-]?key|key|token|secret))$",
+)
+# Dotted quads not inside a longer dotted number (OIDs, versions 1.2.3.4.5).
+IPV4_RE = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
+# Colon-hex candidates; ipaddress decides what is an address.
+IPV6_RE = r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)"
+# Words before a dotted quad that make it a version, not a host.
+VERSION_CONTEXT = re.compile(r"(?:version|\bver|\brelease|\brev|\bbuild|\bv)\w*[\s:=\"'(]*$|(?:==|>=|<=|~=|!=)\s*$", re.I)
+EMAIL = r"(?<![\w.%+-])(?P<value>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])"
+
+
+def _pem_has_body(text: str, m: re.Match) -> bool:
+    body = re.sub(r"-----[^-]+-----|\\n|\s", "", m.group())
+    return len(body) >= 16 and not is_placeholder(body)
+
+
+def _key_not_placeholder(text: str, m: re.Match) -> bool:
+    """Reject ``ghp_xxxx...``, ``AKIAXXXX...``, ``...EXAMPLE`` samples: one character filling half the value."""
+    value = text[slice(*_value_span(m))]
+    top = max(value.count(c) for c in set(value))
+    return not is_placeholder(value) and "EXAMPLE" not in value.upper() and top * 2 <= len(value)
+
+
+def _bare_value_ok(m: re.Match) -> bool:
+    """An unquoted value: reject code (calls, attribute chains, plain identifiers)."""
+    if "bare" not in m.re.groupindex or m.group("bare") is None:
+        return True
+    value = m.group("bare")
+    if re.fullmatch(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*)?", value) and not re.search(r"\d", value):
+        return False
+    if re.search(r"[(\[{]", value) or value.endswith(("(", ":")):
+        return False
+    # A bare value must run to the end of its line ("KEY=value" in .env/.ini/YAML).
+    line_end = m.string.find("\n", m.end())
+    rest = m.string[m.end() : line_end if line_end >= 0 else len(m.string)].strip()
+    # An escaped newline ("A=b\\nC=d" inside a JSON string) also ends the line.
+    return rest == "" or rest.startswith(("#", "\\n", "\\r"))
+
+
+def _password_ok(text: str, m: re.Match) -> bool:
+    value = text[slice(*_value_span(m))]
+    if not _bare_value_ok(m) or is_placeholder(value):
+        return False
+    if m.re.pattern == PASSWORD_ASSIGN and re.search(r"\s", value):
+        return False
+    return len(value) >= 3
+
+
+def _generic_secret_ok(text: str, m: re.Match) -> bool:
+    value, name = text[slice(*_value_span(m))], m.group("name")
+    if NOT_SECRET_NAMES.search(name) or not _bare_value_ok(m):
+        return False
+    if re.search(r"(?i)(?:api|secret|token|access|private|auth|signing|client)[_.-]?(?:key|secret)?$", name):
+        return looks_like_secret(value)
+    # A bare "key" (dict keys, map keys are everywhere in code): a separate word
+    # ("api_key", "ssh.key", "encryptionKey", "KEY"), and a long random value.
+    if not re.search(r"(?:^|[_.-]|[a-z](?=K))(?i:key)$", name):
+        return False
+    return len(value) >= 16 and any(c.isdigit() for c in value) and looks_like_secret(value, min_entropy=3.5)
+
+
+class PatternDetector(Detector):
+    """Regex rules with validation; overlaps between rules resolved by rule priority, then length."""
+
+    name = "patterns"
+
+    def __init__(
+        self,
+        categories: Iterable[str] | None = None,
+        email_skip_examples: bool = True,
+        email_skip_service: bool = True,
+    ):
+        self.rules = [r for r in _build_rules() if categories is None or r.category in set(categories)]
+        self.email_skip_examples = email_skip_examples
+        self.email_skip_service = email_skip_service
+
+    def detect(self, texts: Sequence[str]) -> list[list[Span]]:
+        return [self.detect_one(t) for t in texts]
+
+    def detect_one(self, text: str) -> list[Span]:
+        found: list[tuple[int, Span]] = []
+        for rule in self.rules:
+            for m in rule.regex.finditer(text):
+                start, end = _value_span(m)
+                if end <= start or (rule.accept is not None and not rule.accept(text, m)):
+                    continue
+                if not self._accept_kind(rule, text, start, end):
+                    continue
+                found.append((rule.priority, Span(start, end, rule.category, rule.score)))
+        # Greedy: a lower priority number wins an overlap, then the longer span.
+        kept: list[Span] = []
+        for _, s in sorted(found, key=lambda ps: (ps[0], -ps[1].length, ps[1].start)):
+            if not any(s.overlaps(k) for k in kept):
+                kept.append(s)
+        return sort_spans(kept)
+
+    def _accept_kind(self, rule: PatternRule, text: str, start: int, end: int) -> bool:
+        if rule.category == "EMAIL":
+            return self._email_ok(text[start:end])
+        if rule.category == "IP_ADDRESS":
+            return host_ip(text, start, end)
+        return True
+
+    def _email_ok(self, email: str) -> bool:
+        local, _, domain = email.rpartition("@")
+        domain = domain.lower()
+        tld = domain.rsplit(".", 1)[-1]
+        if tld in FILE_TLDS:
+            return False
+        if self.email_skip_service and local.lower() in SERVICE_LOCALS:
+            return False
+        if self.email_skip_examples and (domain in EXAMPLE_DOMAINS or tld in EXAMPLE_TLDS or domain.startswith("example.")):
+            return False
+        return True
+
+    def fingerprint(self) -> str:
+        blob = "|".join(f"{r.name}:{r.regex.pattern}:{r.score}" for r in self.rules)
+        blob += f"|{self.email_skip_examples}|{self.email_skip_service}"
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def host_ip(text: str, start: int, end: int) -> bool:
+    """A valid address of a host (filters.is_host_address), not a version string or a time."""
+    value = text[start:end]
+    addr = parse_ip(value)
+    if addr is None or not is_host_address(addr):
+        return False
+    if addr.version == 6:
+        # "1::2" in a slice, "de::ad": too few hex digits to be an address.
+        return sum(c.isalnum() for c in value) >= 4 and any(c.isdigit() for c in value)
+    line_start = text.rfind("\n", 0, start) + 1
+    return not VERSION_CONTEXT.search(text[max(line_start, start - 24) : start])

@@ -1,0 +1,137 @@
+"""Post-filters, DetectorConfig/build_detector, HybridDetector policy and ``codepii detect``."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from codepii.cli import main
+from codepii.errors import ConfigError
+from codepii.mask.base import Detector
+from codepii.mask.detectors import (
+    DetectorConfig,
+    FilteredDetector,
+    HybridDetector,
+    build_detector,
+    detector_config,
+)
+from codepii.mask.filters import FilterConfig, apply_filters, is_host_address, looks_like_secret, parse_ip
+from codepii.spans import Span
+
+
+def test_filters_each_switch():
+    text = "Bob Jo 8.8.8.8 10.0.0.1 999.1.1.1 abc aaaaaaaaaaaa k9Xq2LmP7vTz"
+    spans = [
+        Span(0, 3, "NAME", 0.9),  # "Bob": one word, 3 chars
+        Span(0, 6, "USERNAME", 0.9),
+        Span(7, 14, "IP_ADDRESS", 0.9),  # popular DNS
+        Span(15, 23, "IP_ADDRESS", 0.9),  # private
+        Span(24, 33, "IP_ADDRESS", 0.9),  # unparseable
+        Span(38, 50, "KEY", 0.9),  # not gibberish
+        Span(51, 63, "KEY", 0.9),  # gibberish
+    ]
+    assert apply_filters(text, spans, FilterConfig()) == spans
+    keep = lambda **kw: [text[s.start : s.end] for s in apply_filters(text, spans, FilterConfig(**kw))]
+    assert "Bob" not in keep(min_chars=4)
+    assert "Bob" not in keep(name_require_space=True)
+    assert "8.8.8.8" not in keep(ip_skip_dns=True) and "10.0.0.1" in keep(ip_skip_dns=True)
+    assert "10.0.0.1" not in keep(ip_skip_private=True)
+    assert "999.1.1.1" not in keep(ip_skip_unparseable=True)
+    assert keep(key_require_gibberish=True).count("aaaaaaaaaaaa") == 0 and "k9Xq2LmP7vTz" in keep(key_require_gibberish=True)
+    assert "k9Xq2LmP7vTz" not in keep(key_min_chars=13)
+    assert "Bob Jo" not in keep(drop_categories=("USERNAME",))
+    ref = FilterConfig.reference()
+    assert ref.active and ref.drop_categories == ("USERNAME",) and not FilterConfig().active
+
+
+def test_value_helpers():
+    assert looks_like_secret("yenvf0qb3-igl7pc5klyg-rb-9-13_-m")
+    assert looks_like_secret("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")
+    for not_secret in ("my_secret_key", "SomeLongClassName", "1.2.3-rc1", "xxxxxxxxxxxx", "<YOUR_KEY>", "/usr/local/bin"):
+        assert not looks_like_secret(not_secret), not_secret
+    assert not is_host_address(parse_ip("255.255.0.0")) and not is_host_address(parse_ip("0.0.0.255"))
+    assert is_host_address(parse_ip("172.16.5.4")) and is_host_address(parse_ip("2606:4700::1"))
+
+
+def test_config_errors_name_the_key():
+    with pytest.raises(ConfigError, match="max_tokens_per_batc"):
+        detector_config("patterns", max_tokens_per_batc=5)
+    with pytest.raises(ConfigError, match="thresholds"):
+        detector_config("patterns", thresholds={"KEYS": 0.5})
+    with pytest.raises(ConfigError, match="thresholds.KEY"):
+        detector_config("patterns", thresholds={"KEY": 1.5})
+    with pytest.raises(ConfigError, match="filters.min_char"):
+        detector_config("patterns", filters={"min_char": 4})
+    with pytest.raises(ConfigError, match="needs a model dir"):
+        build_detector("hybrid")
+    cfg = detector_config("patterns", filters=FilterConfig(min_chars=4), dtype="bfloat16")
+    assert isinstance(cfg, DetectorConfig) and cfg.filters.min_chars == 4
+
+
+def test_build_patterns_with_filters():
+    plain = build_detector("patterns")
+    filtered = build_detector("patterns", filters={"ip_skip_private": True})
+    assert isinstance(filtered, FilteredDetector) and plain.fingerprint() != filtered.fingerprint()
+    text = "a = '10.0.0.1'; b = '93.184.216.34'"
+    assert len(plain.detect([text])[0]) == 2
+    assert [text[s.start : s.end] for s in filtered.detect([text])[0]] == ["93.184.216.34"]
+
+
+class FixedDetector(Detector):
+    def __init__(self, spans):
+        self.spans = spans
+
+    def detect(self, texts):
+        return [list(self.spans) for _ in texts]
+
+    def fingerprint(self):
+        return "fixed"
+
+
+def test_hybrid_policy():
+    model = FixedDetector([Span(0, 10, "NAME", 0.8), Span(20, 30, "KEY", 0.6), Span(40, 50, "PASSWORD", 0.7)])
+    patterns = FixedDetector([Span(5, 15, "EMAIL", 0.95), Span(22, 28, "KEY", 0.97), Span(42, 48, "PASSWORD", 0.8),
+                              Span(60, 65, "PASSWORD", 0.8)])
+    got = HybridDetector(model, patterns).detect(["x" * 70])[0]
+    # EMAIL and KEY patterns win their overlaps; the model wins PASSWORD; the lone pattern password fills a gap.
+    assert [(s.start, s.end, s.category) for s in got] == [
+        (5, 15, "EMAIL"), (22, 28, "KEY"), (40, 50, "PASSWORD"), (60, 65, "PASSWORD")
+    ]
+    no_add = HybridDetector(model, patterns, add_patterns=False).detect(["x" * 70])[0]
+    assert (60, 65, "PASSWORD") not in [(s.start, s.end, s.category) for s in no_add]
+    assert HybridDetector(model, patterns).fingerprint() != HybridDetector(model, patterns, ("EMAIL",)).fingerprint()
+
+
+def write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def test_detect_command_patterns(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, [{"id": 1, "content": "mail me: jo@corp.io", "lang": "py"}, {"id": 2, "content": "nothing"}])
+    out = tmp_path / "pred.jsonl"
+    assert main(["detect", "--detector", "patterns", "--input", str(src), "--out", str(out)]) == 0
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [1, 2] and rows[0]["lang"] == "py"
+    assert rows[0]["entities"] == [{"start": 9, "end": 19, "category": "EMAIL", "score": 0.95}]
+    assert rows[1]["entities"] == []
+    assert "2 records" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--detector", "model"], "needs --model"),
+        (["--detector", "patterns", "--threshold", "KEY"], "CATEGORY=PROBABILITY"),
+        (["--detector", "patterns", "--option", "nope=1"], "nope"),
+        (["--detector", "patterns", "--text-column", "text"], "no column 'text'"),
+    ],
+)
+def test_detect_command_errors(tmp_path, capsys, extra, message):
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, [{"id": 1, "content": "x"}])
+    with pytest.raises(SystemExit) as exc:
+        main(["detect", "--input", str(src), "--out", str(tmp_path / "p.jsonl"), *extra])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

@@ -1,0 +1,123 @@
+"""PatternDetector: span boundaries per LABELING.md, validation of IPs, placeholders and contexts."""
+from __future__ import annotations
+
+import pytest
+
+from codepii.mask.patterns import PatternDetector
+
+
+@pytest.fixture(scope="module")
+def det() -> PatternDetector:
+    return PatternDetector()
+
+
+def found(det: PatternDetector, text: str) -> list[tuple[str, str]]:
+    return [(s.category, text[s.start : s.end]) for s in det.detect([text])[0]]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('to = "<jane.doe@gmail.com>"', [("EMAIL", "jane.doe@gmail.com")]),
+        ("see mailto:bob@corp.io.", [("EMAIL", "bob@corp.io")]),
+        ("From: noreply@github.com, git@gitlab.com", []),
+        ("user@example.com foo@bar.com x@host.test", []),
+        ("icon = 'logo@2x.png'", []),
+    ],
+)
+def test_emails(det, text, expected):
+    assert found(det, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('host = "10.0.0.5:8080"', [("IP_ADDRESS", "10.0.0.5")]),
+        ("allow 192.168.1.0/24;", [("IP_ADDRESS", "192.168.1.0")]),
+        ("dns = 8.8.8.8", [("IP_ADDRESS", "8.8.8.8")]),
+        ("srv = '[2001:4860:4860::8888]:53'", [("IP_ADDRESS", "2001:4860:4860::8888")]),
+        ("fe80::1ff:fe23:4567:890a%eth0", [("IP_ADDRESS", "fe80::1ff:fe23:4567:890a")]),
+        ("127.0.0.1 0.0.0.0 255.255.255.0 0.0.0.255 255.255.255.255 224.0.0.1", []),
+        ("::1 :: ff02::1 2001:db8::1 192.0.2.7 198.51.100.1 203.0.113.9", []),
+        ('__version__ = "1.2.3.4"', []),
+        ("requires foo>=2.0.0.1", []),
+        ("oid 1.3.6.1.4.1.311 and 999.1.1.1 and 01.02.03.04", []),
+        ("x = a[1::2]; t = 12:30:45; mac 00:1a:2b:3c:4d:5e", []),
+    ],
+)
+def test_ip_addresses(det, text, expected):
+    assert found(det, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('AWS="AKIALALEMEL33243OLIB"', [("KEY", "AKIALALEMEL33243OLIB")]),
+        ("key = AKIAIOSFODNN7EXAMPLE", []),
+        ("key = AKIAXXXXXXXXXXXXXXXX", []),
+        ("t = ghp_yi9nh9321fxyvky6cpodrun8z74dwbu2k1b4", [("KEY", "ghp_yi9nh9321fxyvky6cpodrun8z74dwbu2k1b4")]),
+        ("t = ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", []),
+        ('gl = "glpat-2gtc044wkomq3zldwxdw"', [("KEY", "glpat-2gtc044wkomq3zldwxdw")]),
+        ("k = 'AIzaOaptjJ0ovwMpmvWh-F9p9fkj08LsjqHG_V4'", [("KEY", "AIzaOaptjJ0ovwMpmvWh-F9p9fkj08LsjqHG_V4")]),
+        ("sk = 'sk_live_68rxbdtw51gjz4934k3b3qe0atlfef'", [("KEY", "sk_live_68rxbdtw51gjz4934k3b3qe0atlfef")]),
+        (
+            "SLACK=xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD",
+            [("KEY", "xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD")],
+        ),
+        ('api_key = "9bdbl250bfo4gbstt"', [("KEY", "9bdbl250bfo4gbstt")]),
+        ('{"config.ini": "ADOBE_TOKEN=12f5deb63a31c0238618c24b6dd68841\\nX=1"}', [("KEY", "12f5deb63a31c0238618c24b6dd68841")]),
+        ('secret_key = "my_secret_key"\ntoken = self.token\nSECRET = os.environ["SECRET"]', []),
+        ('api_key = "<YOUR_API_KEY>"\ntoken = "${TOKEN}"\nkey = "xxxxxxxxxxxxxxxx"', []),
+        ('public_key = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"\nprimaryKey=LGQgrs7SAeASJDJuoREn', []),
+    ],
+)
+def test_keys(det, text, expected):
+    assert found(det, text) == expected
+
+
+def test_pem_block_covers_begin_to_end_line(det):
+    pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDAC4AWkdwKYSd8\n-----END RSA PRIVATE KEY-----"
+    text = f"key = '''{pem}\n'''"
+    assert found(det, text) == [("KEY", pem)]
+    escaped = pem.replace("\n", "\\n")
+    assert found(det, f'{{"private_key": "{escaped}\\n"}}') == [("KEY", escaped)]
+    assert found(det, "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----") == []
+
+
+def test_ssh_public_key_body_only(det):
+    body = "AAAAB3NzaC1yc2EAAAADAQABAAABAQC7vbqajDhA3k"
+    assert found(det, f"ssh-rsa {body} alice@laptop") == [("KEY", body)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('db = "postgres://admin:s3cr3tP4ss@db.internal:5432/app"', [("PASSWORD", "s3cr3tP4ss")]),
+        ('password = "hunter2"', [("PASSWORD", "hunter2")]),
+        ("DB_PASSWORD=Tr0ub4dor&3\n", [("PASSWORD", "Tr0ub4dor&3")]),
+        ('conn(user="bob", passwd="tiger")', [("PASSWORD", "tiger")]),
+        ("curl -u elastic:P@ssw0rd$1 https://h:9200", [("PASSWORD", "P@ssw0rd$1")]),
+        ("mysql -u root -pS3cret! db", [("PASSWORD", "S3cret!")]),
+        ('password = request.form["password"]\npwd = get_pwd()\npassword = "${PASSWORD}"', []),
+        ("bypass = 'abc123'\npassword = ''\nPASSWORD = 'changeme'\nsnowflake.password=\nurl=x", []),
+    ],
+)
+def test_passwords(det, text, expected):
+    assert found(det, text) == expected
+
+
+def test_overlaps_resolved_by_priority(det):
+    # The URL password wins over the email-looking "pass@host.com" it is part of.
+    text = "smtp://bob:Secr3t99@mail.corp.com"
+    assert found(det, text) == [("PASSWORD", "Secr3t99")]
+    spans = det.detect([text])[0]
+    assert all(not a.overlaps(b) for a, b in zip(spans, spans[1:]))
+
+
+def test_categories_option_and_fingerprint():
+    only_ip = PatternDetector(categories=["IP_ADDRESS"])
+    text = "a@corp.io 10.1.2.3"
+    assert [s.category for s in only_ip.detect([text])[0]] == ["IP_ADDRESS"]
+    assert only_ip.fingerprint() != PatternDetector().fingerprint()
+    assert PatternDetector().fingerprint() == PatternDetector().fingerprint()
+    assert PatternDetector(email_skip_examples=False).detect(["user@example.com"])[0][0].category == "EMAIL"
