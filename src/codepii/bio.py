@@ -36,8 +36,9 @@ def tokenize_windows(tokenizer, texts: Sequence[str], max_length: int, stride: i
         raise ValueError("codepii needs a fast (Rust) tokenizer for character offsets")
     if stride >= max_length - 2:
         raise ValueError(f"stride ({stride}) must be smaller than max_length - 2 ({max_length - 2})")
+    texts = list(texts)
     enc = tokenizer(
-        list(texts),
+        texts,
         truncation=True,
         max_length=max_length,
         stride=stride,
@@ -50,7 +51,8 @@ def tokenize_windows(tokenizer, texts: Sequence[str], max_length: int, stride: i
     windows = []
     for i, sample in enumerate(samples):
         special = [bool(s) for s in enc["special_tokens_mask"][i]]
-        offsets = [(0, 0) if sp else (int(a), int(b)) for (a, b), sp in zip(enc["offset_mapping"][i], special)]
+        text = texts[int(sample)]
+        offsets = [(0, 0) if sp else _trim(text, int(a), int(b)) for (a, b), sp in zip(enc["offset_mapping"][i], special)]
         windows.append(
             Window(
                 sample=int(sample),
@@ -62,6 +64,16 @@ def tokenize_windows(tokenizer, texts: Sequence[str], max_length: int, stride: i
             )
         )
     return windows
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """Offsets without leading whitespace: byte-level BPE trims a token's leading
+    space, except on the first token of an overflow window (tokenizers 0.23), where
+    " Smith" would start on the space and disagree with the previous window."""
+    start = a
+    while start < b and text[start].isspace():
+        start += 1
+    return (start, b) if start < b else (a, b)  # an all-whitespace token keeps its offsets
 
 
 def _span_at(spans: Sequence[Span], starts: np.ndarray, a: int, b: int) -> int | None:
