@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from ..config import fingerprint, to_dict
 from ..errors import ConfigError
@@ -37,14 +37,14 @@ class MaskConfig:
     model: str | None = None  # model dir (needed for detector=model|hybrid)
     # "module:Class" of a custom codepii.mask.base.Detector; replaces `detector` when set.
     detector_class: str | None = None
-    detector_options: Mapping[str, Any] = field(default_factory=dict)  # passed to the detector's constructor
+    detector_options: dict[str, Any] = field(default_factory=dict)  # passed to the detector's constructor
     engine: Literal["local", "ray"] = "local"
     text_column: str = "content"
     id_column: str = "id"  # named in rejects; the row index is used when a row has none
     pii_column: str = "pii"
     batch_rows: int = 256  # rows per read/detect/write batch (also the Parquet row group size)
     max_text_bytes: int = 50_000_000  # rows whose text is larger (UTF-8 bytes) go to the rejects file
-    placeholders: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PLACEHOLDERS))
+    placeholders: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PLACEHOLDERS))
     # Detected but left in the text (still listed in the pii column), e.g. [USERNAME] as the reference did.
     keep_categories: tuple[str, ...] = ()
     # Add a keyed HMAC-SHA256 of each original value to the pii column (never the value itself).

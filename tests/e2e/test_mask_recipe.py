@@ -1,0 +1,142 @@
+"""mask/mask.py end to end: SIGKILL at random moments then rerun == one uninterrupted run, byte for byte.
+
+The engine runs as a subprocess with ``detector_class`` pointing at the slow
+regex detector below (importable from this file through PYTHONPATH), so the
+kills land in the middle of shards, between commits, and around manifests.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from codepii.mask.base import Detector
+from codepii.records import read_records, write_records
+from codepii.spans import Span
+
+ROOT = Path(__file__).resolve().parents[2]
+RECIPE = ROOT / "mask" / "mask.py"
+
+
+class SlowRegexDetector(Detector):
+    """Emails and dotted quads, ``delay_seconds`` per batch."""
+
+    RULES = (("EMAIL", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")), ("IP_ADDRESS", re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")))
+
+    def __init__(self, delay_seconds: float = 0.0):
+        self.delay_seconds = delay_seconds
+
+    def detect(self, texts):
+        time.sleep(self.delay_seconds)
+        return [sorted(Span(m.start(), m.end(), c, 1.0) for c, rx in self.RULES for m in rx.finditer(t)) for t in texts]
+
+    def fingerprint(self) -> str:
+        return "slow-regex-1"
+
+
+def make_inputs(root: Path, rows_per_shard: int = 40) -> int:
+    names = ["a.jsonl", "b.jsonl.gz", "c.parquet", "d.jsonl.zst"]
+    for k, name in enumerate(names):
+        rows = [
+            {"id": f"{name}-{i}", "content": f"# {i} by dev{i}@mail.org\nip = '10.{k}.{i % 5}.1'\n" * (1 + i % 3), "n": i}
+            for i in range(rows_per_shard)
+        ]
+        rows[7]["content"] = None  # every shard has one reject
+        write_records(str(root / name), rows)
+    return len(names) * rows_per_shard
+
+
+def mask_cmd(inputs: Path, output: Path, delay: float = 0.04, *extra: str) -> list[str]:
+    return [
+        sys.executable, str(RECIPE), f"input={inputs}/*", f"output={output}", "batch_rows=8",
+        f"detector_class={Path(__file__).stem}:SlowRegexDetector", f"detector_options.delay_seconds={delay}", *extra,
+    ]
+
+
+def env() -> dict:
+    e = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]))
+    e["CODEPII_PROGRESS"] = "0"
+    return e
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    """Every data file of a run: outputs and rejects (manifests hold timings and paths: compared by their counts)."""
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and "_manifests" not in p.parts and p.name not in ("_summary.json", "mask_config.yaml")
+    }
+
+
+def manifests(out: Path) -> dict[str, tuple]:
+    keys = ("rows_in", "rows_out", "rows_rejected", "counts", "sha256", "output_bytes")
+    return {
+        p.name: tuple(json.dumps(m[k], sort_keys=True) for k in keys)
+        for p in sorted((out / "_manifests").iterdir())
+        for m in [json.loads(p.read_text())]
+    }
+
+
+def wait_until_working(proc: subprocess.Popen, out: Path, timeout_seconds: float = 60.0) -> float:
+    """Block until the engine writes its first temporary file (start-up done); returns that moment."""
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        if out.exists() and any(out.glob(".*.tmp")):
+            break
+        time.sleep(0.005)
+    return time.monotonic()
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_then_rerun_equals_one_clean_run(tmp_path):
+    inputs = tmp_path / "in"
+    total_rows = make_inputs(inputs)
+    ref = tmp_path / "ref"
+    proc = subprocess.Popen(mask_cmd(inputs, ref), env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = wait_until_working(proc, ref)
+    assert proc.wait() == 0
+    work_seconds = time.monotonic() - started  # masking time after start-up, for choosing kill moments
+    expected, expected_manifests = snapshot(ref), manifests(ref)
+    rng = random.Random(1234)
+    killed_mid_run = 0
+    for trial in range(4):
+        out = tmp_path / f"run{trial}"
+        for _ in range(2):  # two kills per trial, the second one during a resumed run
+            proc = subprocess.Popen(mask_cmd(inputs, out), env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wait_until_working(proc, out)
+            time.sleep(rng.uniform(0.0, work_seconds))
+            alive = proc.poll() is None
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            finished = len(list((out / "_manifests").glob("*.json"))) if (out / "_manifests").exists() else 0
+            killed_mid_run += alive and finished < 4
+        done = subprocess.run(mask_cmd(inputs, out), env=env(), capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert snapshot(out) == expected, f"trial {trial}: output differs from the uninterrupted run"
+        assert manifests(out) == expected_manifests
+        assert not [p for p in out.rglob("*.tmp")], "a finished run leaves no temporaries"
+        ids = [r["id"] for p in sorted(inputs.iterdir()) for r in read_records(str(out / p.name))]
+        assert len(ids) == len(set(ids)) == total_rows - 4  # nothing doubled, nothing lost but the 4 rejects
+    assert killed_mid_run >= 4  # most kills hit the engine mid-work, not after it finished
+
+
+def test_recipe_help_and_user_errors(tmp_path):
+    help_out = subprocess.run([sys.executable, str(RECIPE), "--help"], capture_output=True, text=True, env=env())
+    assert help_out.returncode == 0 and "engine=local|ray" in help_out.stdout
+    bad = subprocess.run([sys.executable, str(RECIPE), "input=x", "output=y", "batch_rowz=3"], capture_output=True, text=True, env=env())
+    assert bad.returncode == 2 and "batch_rowz" in bad.stderr and "Traceback" not in bad.stderr
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.parquet").write_bytes(b"PAR1 not really")
+    write_records(str(tmp_path / "in" / "ok.jsonl"), [{"id": 1, "content": "mail me: a@b.io"}])
+    run = subprocess.run(mask_cmd(tmp_path / "in", tmp_path / "out", 0.0), capture_output=True, text=True, env=env())
+    assert run.returncode == 2 and "broken.parquet" in run.stderr and "Traceback" not in run.stderr
+    assert "1 masked" in run.stderr and "1 failed" in run.stderr
+    assert read_records(str(tmp_path / "out" / "ok.jsonl"))[0]["content"] == "mail me: <EMAIL>"
