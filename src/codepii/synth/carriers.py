@@ -1,0 +1,161 @@
+"""``--carriers DIR``: plant PII into real code files taken from a local tree.
+
+Real files may already hold PII that nobody labeled (an author line, an email
+in a docstring, an IP in a test). Every line that *might* hold some is
+dropped before planting — emails, IP-like and version-like numbers, URLs with
+credentials, attribution words, person first names, @handles, home paths,
+long random-looking tokens, non-ASCII text. This is deliberately
+over-cautious: a dropped harmless line costs little, a kept real name
+teaches the model to miss names.
+"""
+from __future__ import annotations
+
+import os
+import random
+import re
+from dataclasses import dataclass
+
+from ..errors import CodepiiError
+from .people import FIRST_NAMES
+
+EXT_KINDS = {
+    ".py": "python", ".js": "javascript", ".mjs": "javascript", ".ts": "typescript", ".java": "java", ".go": "go",
+    ".c": "c", ".h": "c", ".cc": "cpp", ".cpp": "cpp", ".hpp": "cpp", ".cs": "csharp", ".php": "php", ".rb": "ruby",
+    ".rs": "rust", ".sh": "shell", ".bash": "shell", ".yaml": "yaml", ".yml": "yaml", ".json": "json", ".ini": "ini",
+    ".cfg": "ini", ".toml": "toml", ".sql": "sql", ".md": "markdown", ".xml": "xml", ".html": "html", ".tf": "terraform",
+}
+MIN_BYTES, MAX_BYTES = 200, 400_000
+MAX_FILES = 50_000  # files indexed per tree (sorted walk order), to bound start-up time
+
+# First names and surnames often seen in open-source comments, on top of the generator's pool.
+_EXTRA_NAMES = (
+    "Guido Tim Fred Barry Raymond Skip Jeremy Greg Martin Lars Vinay Steve Victor Serhiy Antoine Georg Benjamin Brett "
+    "Nick Eric Jack Neil Sjoerd Ken Moshe Gregory Alexander Ned Larry Christian Zachary Yury Ezio Berker Terry Ethan "
+    "Jason Sam Peter Jim Bill Bob Alex Chris Dan Ben Matt Mike Joe Tom Jon Will Josh Stefan Hans Jens Jan Pablo Petr "
+    "Inada Dino Carl Kumar Jelle Kirill Alyssa Mariatta Brandt Erlend Itamar Hynek Glyph Armin Donald Jeff Jean Marc "
+    "Rossum Peters Drake Warsaw Hettinger Hylton Montanaro Lemburg Storchaka Stinner Pitrou Brandl Dickinson Coghlan "
+    "Ka-Ping Yee Ward Gustabel Sajip Dower Langa Salgado Galindo Hastings Heimes Ronacher Reitz Lundh Svensson Wouters"
+).split()
+_NAME_WORDS = "|".join(sorted({re.escape(n) for n in [*FIRST_NAMES, *_EXTRA_NAMES]}))
+
+RISKY = re.compile(
+    "|".join(
+        (
+            r"[\w.+-]+@[\w-]+\.[\w.-]+",  # emails
+            r"\b\w+ (?:at|AT) \w+ (?:dot|DOT) \w+",  # obfuscated emails
+            r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",  # IPv4 (and 4-part versions: dropped too)
+            r"\b[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}\b",  # IPv6-ish (and clock times)
+            r"://[^\s/:@]+:[^\s/@]*@",  # URLs with credentials
+            r"(?i:author|copyright|\(c\)|©|contributed|written by|thanks|credit|maintain|e-?mail|mailto|signed-off|reviewed-by)",
+            r"(?i:passw|pwd|secret|token|api_?key|private[_ ]?key|BEGIN |ssh-|auth|credential)",
+            r"(?i:/home/|/Users/|\\Users\\|github\.com/|gitlab\.com/|bitbucket|twitter)|~[a-z]",
+            r"(?<![\w.])@[A-Za-z][\w-]+",  # @handles (decorators are handled below)
+            rf"\b(?:{_NAME_WORDS})\b",  # person names
+            r"\b\d{9,}\b",  # long numbers (account and user IDs)
+            r"[^\x00-\x7f]",  # non-ASCII text (names in other scripts)
+        )
+    )
+)
+_DECORATOR = re.compile(r"^\s*@[A-Za-z_][\w.]*(\(.*\))?\s*$")
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
+
+
+def _random_looking(token: str) -> bool:
+    """Keys and hashes mix digits with letters; long identifiers (``test_very_long_name``) do not."""
+    digits = sum(ch.isdigit() for ch in token)
+    if len(token) >= 32 and all(ch in "0123456789abcdefABCDEF" for ch in token):
+        return True
+    return digits >= 3 and any(ch.isupper() for ch in token) and any(ch.islower() for ch in token)
+
+
+def line_is_risky(line: str) -> bool:
+    """True when a carrier line might hold unlabeled PII (then it is dropped)."""
+    if _DECORATOR.match(line) and "author" not in line.lower():
+        line = line.replace("@", "", 1)
+    if RISKY.search(line) is not None:
+        return True
+    return any(_random_looking(m.group()) for m in _LONG_TOKEN.finditer(line))
+
+
+@dataclass(frozen=True)
+class Carrier:
+    path: str  # relative to the tree root
+    kind: str
+    lines: list[str]  # sanitized lines of a window of the file, without newlines
+
+
+class CarrierPool:
+    """The code files of a tree, indexed once in sorted order so that a seed picks the same files."""
+
+    def __init__(self, root: str, max_files: int = MAX_FILES):
+        if not os.path.isdir(root):
+            raise CodepiiError(f"--carriers {root}: not a directory; give a folder of source files (e.g. a Python stdlib)")
+        self.root = root
+        self.files: list[tuple[str, str]] = []
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in ("__pycache__", "node_modules")]
+            for name in sorted(filenames):
+                kind = EXT_KINDS.get(os.path.splitext(name)[1].lower())
+                path = os.path.join(dirpath, name)
+                if kind and MIN_BYTES <= _size(path) <= MAX_BYTES:
+                    self.files.append((os.path.relpath(path, root), kind))
+            if len(self.files) >= max_files:
+                break
+        if not self.files:
+            raise CodepiiError(f"--carriers {root}: no source files of a known kind ({', '.join(sorted(set(EXT_KINDS)))}) between {MIN_BYTES} and {MAX_BYTES} bytes")
+
+    def sample(self, rng: random.Random, max_lines: int = 300) -> Carrier:
+        """A window of up to ``max_lines`` lines of a random file, risky lines dropped."""
+        for _ in range(8):
+            rel, kind = self.files[rng.randrange(len(self.files))]
+            try:
+                with open(os.path.join(self.root, rel), encoding="utf-8") as f:
+                    lines = f.read().splitlines()
+            except (UnicodeDecodeError, OSError):
+                continue
+            start = rng.randrange(max(1, len(lines) - max_lines // 2))
+            window = [ln for ln in lines[start : start + rng.randint(30, max_lines)] if not line_is_risky(ln)]
+            if len(window) >= 5:
+                return Carrier(rel, kind, window)
+        return Carrier(rel, kind, [])
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return -1
+
+
+def assemble_carrier(rng: random.Random, carrier: Carrier, n_contexts: int):
+    """Interleave ``n_contexts`` planted contexts with the carrier's sanitized lines.
+
+    Planted lines take the indentation of the line they precede, so a setting
+    lands inside the function or block it interrupts.
+    """
+    from .builder import SpanBuilder
+    from .context import Ctx, contexts_for
+    from .kinds import place
+    from .lang import LANGS
+    from .people import make_person
+
+    c = Ctx(rng, LANGS[carrier.kind], [make_person(rng)])
+    b = SpanBuilder()
+    options = [o for o in contexts_for(carrier.kind) if o.name not in ("license_header", "credits_list", "changelog")]
+    if n_contexts and carrier.kind not in ("json", "markdown") and rng.random() < 0.4:
+        place(b, c, [o for o in contexts_for(carrier.kind) if o.name == "license_header"])
+        n_contexts -= 1
+    lines = carrier.lines
+    # In JSON a planted member (it ends with a comma) must follow "{" or "," and precede another member.
+    slots = [i for i in range(1, len(lines)) if carrier.kind != "json"
+             or (lines[i - 1].rstrip().endswith(("{", ",")) and not lines[i].lstrip().startswith(("}", "]")))]
+    points = sorted(rng.sample(slots, min(n_contexts, len(slots))))
+    k = 0
+    for i, line in enumerate(lines):
+        while k < len(points) and points[k] == i:
+            indent = line[: len(line) - len(line.lstrip())]
+            place(b, c, options, indent=indent)
+            k += 1
+        b.line(line)
+    return b

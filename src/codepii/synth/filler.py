@@ -1,0 +1,135 @@
+"""Ordinary code around the PII: small, plausible functions per language.
+
+Templates use ``⟨slot⟩`` markers (characters no language uses) filled with
+identifiers from a vocabulary, so the same template reads differently each
+time. None of them holds PII.
+"""
+from __future__ import annotations
+
+import random
+import re
+
+NOUNS = (
+    "user", "order", "invoice", "session", "record", "item", "payload", "config", "request", "message", "event",
+    "account", "token", "report", "batch", "job", "node", "entry", "packet", "customer", "file", "chunk", "metric",
+)
+VERBS = ("load", "parse", "fetch", "build", "validate", "process", "handle", "render", "sync", "update", "compute", "resolve", "flush", "encode")
+FIELDS = ("id", "name", "status", "created_at", "count", "size", "kind", "value", "timeout", "retries", "path", "offset")
+MODULES = ("utils", "client", "models", "storage", "handlers", "cache", "db", "auth", "settings", "api", "core", "helpers")
+
+_T = {
+    "python": (
+        "def ⟨fn⟩(⟨var⟩, ⟨var2⟩=None):\n    if ⟨var⟩ is None:\n        raise ValueError(\"⟨var⟩ is required\")\n    result = []\n    for ⟨noun⟩ in ⟨var⟩:\n        if ⟨var2⟩ and ⟨noun⟩.⟨field⟩ not in ⟨var2⟩:\n            continue\n        result.append(⟨noun⟩)\n    return result\n",
+        "class ⟨Cls⟩:\n    def __init__(self, ⟨var⟩, timeout=⟨n⟩):\n        self.⟨var⟩ = ⟨var⟩\n        self.timeout = timeout\n        self._cache = {}\n\n    def ⟨fn⟩(self, key):\n        if key in self._cache:\n            return self._cache[key]\n        value = self.⟨var⟩.get(key)\n        self._cache[key] = value\n        return value\n",
+        "@pytest.fixture\ndef ⟨noun⟩_factory(tmp_path):\n    path = tmp_path / \"⟨noun⟩.json\"\n    path.write_text(json.dumps({\"⟨field⟩\": ⟨n⟩}))\n    return path\n",
+        "import logging\nimport os\n\nfrom .⟨mod⟩ import ⟨Cls⟩\n\nlog = logging.getLogger(__name__)\n",
+        "    def test_⟨fn⟩_⟨noun⟩(self):\n        ⟨var⟩ = self.⟨fn⟩(⟨n⟩)\n        self.assertEqual(len(⟨var⟩), ⟨n⟩)\n        self.assertIsNone(⟨var⟩[0].⟨field⟩)\n",
+    ),
+    "javascript": (
+        "function ⟨fn⟩(⟨var⟩, options = {}) {\n  const ⟨var2⟩ = options.⟨field⟩ || ⟨n⟩;\n  return ⟨var⟩.filter((⟨noun⟩) => ⟨noun⟩.⟨field⟩ !== undefined)\n    .slice(0, ⟨var2⟩);\n}\n",
+        "const ⟨mod⟩ = require('./⟨mod⟩');\nconst express = require('express');\n\nconst router = express.Router();\n",
+        "router.get('/⟨noun⟩s/:id', async (req, res) => {\n  try {\n    const ⟨noun⟩ = await ⟨mod⟩.⟨fn⟩(req.params.id);\n    res.json(⟨noun⟩);\n  } catch (err) {\n    res.status(500).json({ error: err.message });\n  }\n});\n",
+        "describe('⟨fn⟩', () => {\n  it('returns the ⟨noun⟩', async () => {\n    const ⟨var⟩ = await ⟨fn⟩({ ⟨field⟩: ⟨n⟩ });\n    expect(⟨var⟩).toBeDefined();\n  });\n});\n",
+    ),
+    "typescript": (
+        "export interface ⟨Cls⟩ {\n  ⟨field⟩: string;\n  ⟨var⟩?: number;\n}\n",
+        "export async function ⟨fn⟩(⟨var⟩: ⟨Cls⟩[]): Promise<number> {\n  let total = 0;\n  for (const ⟨noun⟩ of ⟨var⟩) {\n    total += ⟨noun⟩.⟨var⟩ ?? ⟨n⟩;\n  }\n  return total;\n}\n",
+        "import { Injectable } from '@angular/core';\nimport { HttpClient } from '@angular/common/http';\n",
+        "@Injectable({ providedIn: 'root' })\nexport class ⟨Cls⟩Service {\n  constructor(private http: HttpClient) {}\n\n  ⟨fn⟩(id: string) {\n    return this.http.get<⟨Cls⟩>(`/api/⟨noun⟩s/${id}`);\n  }\n}\n",
+    ),
+    "java": (
+        "    public List<⟨Cls⟩> ⟨fn⟩(int ⟨var⟩) {\n        List<⟨Cls⟩> out = new ArrayList<>();\n        for (int i = 0; i < ⟨var⟩; i++) {\n            out.add(new ⟨Cls⟩(i));\n        }\n        return out;\n    }\n",
+        "    @Override\n    public String toString() {\n        return \"⟨Cls⟩{⟨field⟩=\" + ⟨field⟩ + \"}\";\n    }\n",
+        "    @Test\n    public void ⟨fn⟩ShouldWork() throws Exception {\n        ⟨Cls⟩ ⟨var⟩ = new ⟨Cls⟩(⟨n⟩);\n        assertEquals(⟨n⟩, ⟨var⟩.get⟨Field⟩());\n    }\n",
+        "import java.util.ArrayList;\nimport java.util.List;\nimport java.util.Properties;\n",
+    ),
+    "go": (
+        "func ⟨Fn⟩(⟨var⟩ []⟨Cls⟩) (int, error) {\n\tif len(⟨var⟩) == 0 {\n\t\treturn 0, errors.New(\"empty ⟨noun⟩ list\")\n\t}\n\tn := 0\n\tfor _, ⟨noun⟩ := range ⟨var⟩ {\n\t\tn += ⟨noun⟩.⟨Field⟩\n\t}\n\treturn n, nil\n}\n",
+        "type ⟨Cls⟩ struct {\n\t⟨Field⟩ int    `json:\"⟨field⟩\"`\n\tName  string `json:\"name\"`\n}\n",
+        "import (\n\t\"errors\"\n\t\"fmt\"\n\t\"os\"\n)\n",
+        "func Test⟨Fn⟩(t *testing.T) {\n\tgot, err := ⟨Fn⟩(nil)\n\tif err == nil {\n\t\tt.Fatalf(\"expected error, got %d\", got)\n\t}\n}\n",
+    ),
+    "c": (
+        "static int ⟨fn⟩(const char *⟨var⟩, size_t len)\n{\n    size_t i;\n    int ⟨var2⟩ = 0;\n\n    for (i = 0; i < len; i++) {\n        if (⟨var⟩[i] == '\\n')\n            ⟨var2⟩++;\n    }\n    return ⟨var2⟩;\n}\n",
+        "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n",
+        "struct ⟨noun⟩ {\n    int ⟨field⟩;\n    char name[⟨n⟩];\n    struct ⟨noun⟩ *next;\n};\n",
+    ),
+    "cpp": (
+        "std::vector<int> ⟨fn⟩(const std::vector<int>& ⟨var⟩) {\n    std::vector<int> out;\n    std::copy_if(⟨var⟩.begin(), ⟨var⟩.end(), std::back_inserter(out),\n                 [](int x) { return x > ⟨n⟩; });\n    return out;\n}\n",
+        "#include <string>\n#include <vector>\n#include <algorithm>\n",
+        "class ⟨Cls⟩ {\n public:\n  explicit ⟨Cls⟩(int ⟨field⟩) : ⟨field⟩_(⟨field⟩) {}\n  int ⟨field⟩() const { return ⟨field⟩_; }\n\n private:\n  int ⟨field⟩_;\n};\n",
+    ),
+    "csharp": (
+        "        public async Task<⟨Cls⟩> ⟨Fn⟩Async(int id)\n        {\n            var ⟨var⟩ = await _context.⟨Cls⟩s.FindAsync(id);\n            if (⟨var⟩ == null)\n            {\n                throw new KeyNotFoundException($\"⟨noun⟩ {id}\");\n            }\n            return ⟨var⟩;\n        }\n",
+        "using System;\nusing System.Collections.Generic;\nusing System.Threading.Tasks;\n",
+    ),
+    "php": (
+        "function ⟨fn⟩($⟨var⟩, $⟨var2⟩ = ⟨n⟩)\n{\n    $result = [];\n    foreach ($⟨var⟩ as $⟨noun⟩) {\n        if (count($result) >= $⟨var2⟩) {\n            break;\n        }\n        $result[] = $⟨noun⟩['⟨field⟩'];\n    }\n    return $result;\n}\n",
+        "namespace App\\⟨Cls⟩;\n\nuse Illuminate\\Support\\Facades\\DB;\n",
+    ),
+    "ruby": (
+        "def ⟨fn⟩(⟨var⟩, ⟨var2⟩: ⟨n⟩)\n  ⟨var⟩.select { |⟨noun⟩| ⟨noun⟩.⟨field⟩ }.first(⟨var2⟩)\nend\n",
+        "class ⟨Cls⟩ < ApplicationRecord\n  belongs_to :⟨noun⟩\n  validates :⟨field⟩, presence: true\nend\n",
+        "require 'json'\nrequire_relative '⟨mod⟩'\n",
+        "describe ⟨Cls⟩ do\n  it 'computes the ⟨field⟩' do\n    expect(subject.⟨fn⟩([])).to eq([])\n  end\nend\n",
+    ),
+    "rust": (
+        "pub fn ⟨fn⟩(⟨var⟩: &[u8]) -> Result<usize, ⟨Cls⟩Error> {\n    if ⟨var⟩.is_empty() {\n        return Err(⟨Cls⟩Error::Empty);\n    }\n    Ok(⟨var⟩.iter().filter(|b| **b == b'\\n').count())\n}\n",
+        "use std::collections::HashMap;\nuse std::env;\n",
+        "#[derive(Debug, Clone)]\npub struct ⟨Cls⟩ {\n    pub ⟨field⟩: u32,\n    pub name: String,\n}\n",
+    ),
+    "shell": (
+        "⟨fn⟩() {\n  local ⟨var⟩=\"$1\"\n  if [ -z \"$⟨var⟩\" ]; then\n    echo \"usage: ⟨fn⟩ <⟨noun⟩>\" >&2\n    return 1\n  fi\n  ls -la \"$⟨var⟩\" | wc -l\n}\n",
+        "set -euo pipefail\nSCRIPT_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n",
+        "for ⟨noun⟩ in ⟨noun⟩s/*.json; do\n  jq '.⟨field⟩' \"$⟨noun⟩\"\ndone\n",
+    ),
+    "sql": (
+        "CREATE TABLE ⟨noun⟩s (\n    id SERIAL PRIMARY KEY,\n    ⟨field⟩ VARCHAR(⟨n⟩) NOT NULL,\n    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP\n);\n",
+        "SELECT u.id, count(o.id) AS n\nFROM users u\nLEFT JOIN ⟨noun⟩s o ON o.user_id = u.id\nGROUP BY u.id\nHAVING count(o.id) > ⟨n⟩;\n",
+        "CREATE INDEX idx_⟨noun⟩_⟨field⟩ ON ⟨noun⟩s (⟨field⟩);\n",
+    ),
+    "yaml": (
+        "⟨noun⟩:\n  enabled: true\n  ⟨field⟩: ⟨n⟩\n  retries: 3\n",
+        "logging:\n  level: INFO\n  format: \"%(asctime)s %(message)s\"\n",
+    ),
+    "terraform": (
+        "resource \"aws_instance\" \"⟨noun⟩\" {\n  ami           = var.ami_id\n  instance_type = \"t3.micro\"\n  tags = {\n    Name = \"⟨noun⟩-⟨n⟩\"\n  }\n}\n",
+        "variable \"⟨field⟩\" {\n  type    = number\n  default = ⟨n⟩\n}\n",
+    ),
+    "dockerfile": (
+        "RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*\n",
+        "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . /app\nWORKDIR /app\n",
+    ),
+    "markdown": (
+        "## ⟨Cls⟩\n\nThe `⟨fn⟩` function loads each ⟨noun⟩ and returns its `⟨field⟩`.\nCall it with a list; it raises when the list is empty.\n",
+        "### Installation\n\n```bash\npip install ⟨mod⟩\n```\n",
+    ),
+    "xml": ("  <⟨noun⟩ ⟨field⟩=\"⟨n⟩\" enabled=\"true\"/>\n",),
+    "html": ("  <div class=\"⟨noun⟩-list\">\n    <span class=\"⟨field⟩\">⟨n⟩</span>\n  </div>\n",),
+    "ini": ("[⟨noun⟩]\n⟨field⟩ = ⟨n⟩\nenabled = true\n",),
+    "toml": ("[⟨noun⟩]\n⟨field⟩ = ⟨n⟩\nenabled = true\n",),
+    "env": ("⟨NOUN⟩_⟨FIELD⟩=⟨n⟩\nLOG_LEVEL=info\n",),
+}
+
+_SLOT = re.compile("⟨(\\w+)⟩")
+
+
+def _slots(rng: random.Random) -> dict[str, str]:
+    noun, field = rng.choice(NOUNS), rng.choice(FIELDS)
+    fn = f"{rng.choice(VERBS)}_{rng.choice(NOUNS)}"
+    return {
+        "fn": fn, "Fn": "".join(w.capitalize() for w in fn.split("_")), "fn2": f"{rng.choice(VERBS)}_{noun}",
+        "Cls": noun.capitalize() + rng.choice(("", "Manager", "Client", "Store", "Service", "Handler")),
+        "var": rng.choice(NOUNS) + "s", "var2": rng.choice(("limit", "allowed", "max_items", "threshold", "keys")),
+        "noun": noun, "NOUN": noun.upper(), "field": field, "Field": "".join(w.capitalize() for w in field.split("_")),
+        "FIELD": field.upper(), "n": str(rng.choice((3, 5, 8, 10, 16, 30, 64, 100, 128, 255, 1000))), "mod": rng.choice(MODULES),
+    }
+
+
+def filler(rng: random.Random, kind: str) -> str:
+    """One block of plain code for the kind ('' when the kind has none)."""
+    templates = _T.get(kind) or _T.get({"env": "env", "json": ""}.get(kind, ""), ())
+    if not templates:
+        return ""
+    slots = _slots(rng)
+    return _SLOT.sub(lambda m: slots[m.group(1)], rng.choice(templates))

@@ -1,0 +1,135 @@
+"""File kinds: assemble one whole file from a preamble, contexts, filler code and negatives."""
+from __future__ import annotations
+
+import random
+
+from . import ctx_infra, ctx_people, ctx_secrets  # noqa: F401  (registers the contexts)
+from .builder import Line, SpanBuilder
+from .context import Context, Ctx, contexts_for
+from .filler import MODULES, NOUNS, filler
+from .lang import LANGS, Lang
+from .negatives import negative_block
+from .people import make_person
+
+# Relative frequency of each kind in a corpus (roughly as in public code).
+KIND_WEIGHTS = {
+    "python": 14, "javascript": 8, "typescript": 6, "java": 6, "go": 5, "c": 3, "cpp": 3, "csharp": 4, "php": 4,
+    "ruby": 4, "rust": 3, "shell": 6, "yaml": 7, "json": 5, "env": 2, "ini": 3, "toml": 2, "sql": 3, "markdown": 6,
+    "xml": 3, "html": 2, "dockerfile": 3, "terraform": 3,
+}
+KINDS = tuple(KIND_WEIGHTS)
+FENCED = ("python", "shell", "yaml", "json", "javascript", "ini", "sql", "dockerfile", "env")
+
+_PREAMBLE = {
+    "shell": ["#!/usr/bin/env bash"], "php": ["<?php"], "go": ["package ⟨mod⟩"], "json": ["{"],
+    "xml": ['<?xml version="1.0" encoding="utf-8"?>', "<configuration>"], "html": ["<!DOCTYPE html>", "<html lang=\"en\">", "<head>"],
+    "dockerfile": ["FROM python:3.11-slim"], "java": ["package com.⟨mod⟩.service;", "", "public class ⟨Cls⟩ {"],
+    "csharp": ["namespace Acme.⟨Cls⟩", "{", "    public class ⟨Cls⟩Service", "    {"], "terraform": ['provider "aws" {', '  region = "eu-west-1"', "}"],
+    "rust": ["use std::env;"], "typescript": ["import axios from 'axios';"], "ruby": ["# frozen_string_literal: true"],
+}
+_POSTAMBLE = {"json": ["}"], "xml": ["</configuration>"], "html": ["</head>", "</html>"], "java": ["}"], "csharp": ["    }", "}"]}
+
+
+def _fill(text: str, rng: random.Random) -> str:
+    cls = rng.choice(NOUNS).capitalize()
+    return text.replace("⟨mod⟩", rng.choice(MODULES)).replace("⟨Cls⟩", cls)
+
+
+def _path(rng: random.Random, lang: Lang, ctx_names: list[str]) -> str:
+    if lang.kind == "dockerfile":
+        return rng.choice(("Dockerfile", "docker/Dockerfile", "services/api/Dockerfile"))
+    if lang.kind == "env":
+        return rng.choice((".env", ".env.production", "config/.env.local"))
+    if lang.kind == "markdown":
+        if "credits_list" in ctx_names:
+            return rng.choice(("AUTHORS.md", "CONTRIBUTORS.md", "THANKS.md"))
+        if "changelog" in ctx_names:
+            return rng.choice(("CHANGELOG.md", "docs/changes.md", "HISTORY.md"))
+    stem = rng.choice(("settings", "config", "client", "test_" + rng.choice(NOUNS), rng.choice(NOUNS), "deploy", "main", "utils"))
+    return f"{rng.choice(('src', 'app', 'lib', 'tests', 'scripts', 'config', 'internal'))}/{rng.choice(MODULES)}/{stem}{lang.exts[rng.randrange(len(lang.exts))]}"
+
+
+def _pick_context(rng: random.Random, options: list[Context]) -> Context:
+    return rng.choices(options, weights=[o.weight for o in options])[0]
+
+
+def place(b: SpanBuilder, c: Ctx, options: list[Context], indent: str = "", tries: int = 4) -> bool:
+    """Write one context (retrying those with no form for this kind); False when none fit."""
+    for _ in range(tries):
+        ctx = _pick_context(c.rng, options)
+        lines = ctx.fn(c)
+        if lines:
+            _emit(b, c.lang, [[indent, *ln] for ln in lines] if indent else lines)
+            b.contexts.append(ctx.name)
+            return True
+    return False
+
+
+def _emit(b: SpanBuilder, lang: Lang, lines: list[Line]) -> None:
+    b.lines(lines)
+    if lang.kind != "json" and lang.kind != "ini":
+        b.line()
+
+
+def _fenced(b: SpanBuilder, c: Ctx, pii: bool) -> None:
+    """A Markdown code fence holding a block of another kind (contexts or filler)."""
+    sub = c.rng.choice(FENCED)
+    inner = Ctx(c.rng, LANGS[sub], c.cast, c.licensed)
+    fence = {"env": "", "dockerfile": "dockerfile"}.get(sub, sub if sub != "shell" else "bash")
+    b.line(f"```{fence}")
+    mark = len(b.contexts)
+    if pii:
+        place(b, inner, [o for o in contexts_for(sub) if o.name not in ("license_header", "credits_list")])
+    else:
+        b.lines(negative_block(inner))
+    if sub == "json" or len(b.contexts) == mark:
+        b.lines([ln for ln in filler(c.rng, sub).splitlines()])
+    b.line("```")
+    b.line()
+
+
+def assemble(rng: random.Random, kind: str, n_contexts: int, n_filler: int, n_negatives: int, min_chars: int = 0) -> tuple[SpanBuilder, str]:
+    """Build one file of ``kind``; returns the builder and the file's path."""
+    lang = LANGS[kind]
+    c = Ctx(rng, lang, [make_person(rng)])
+    b = SpanBuilder()
+    b.lines(_fill(t, rng) for t in _PREAMBLE.get(kind, []))
+    options = contexts_for(kind)
+    if n_contexts and kind not in ("json", "markdown") and rng.random() < 0.45:
+        if place(b, c, [o for o in options if o.name == "license_header"]):
+            n_contexts -= 1
+    if n_contexts and kind not in ("json",) and rng.random() < 0.25:
+        if place(b, c, [o for o in options if o.name in ("author_attribution", "package_metadata")]):
+            n_contexts -= 1
+    options = [o for o in options if o.name != "license_header"]
+    blocks = ["ctx"] * n_contexts + ["fill"] * n_filler + ["neg"] * n_negatives
+    rng.shuffle(blocks)
+    while True:
+        for block in blocks:
+            _block(b, c, block, options)
+        if b.pos >= min_chars:
+            break
+        blocks = ["fill"] * 6 + ["neg"] + (["ctx"] if n_contexts else [])
+        rng.shuffle(blocks)
+    if kind == "json":
+        b.drop_trailing(",")  # the last member of the object takes no comma
+    b.lines(_POSTAMBLE.get(kind, []))
+    return b, _path(rng, lang, b.contexts)
+
+
+def _block(b: SpanBuilder, c: Ctx, block: str, options: list[Context]) -> None:
+    kind = c.kind
+    if kind == "markdown" and block != "ctx" and c.rng.random() < 0.5:
+        _fenced(b, c, pii=False)
+    elif kind == "markdown" and block == "ctx" and c.rng.random() < 0.3:
+        _fenced(b, c, pii=True)
+    elif block == "ctx":
+        place(b, c, options)
+    elif block == "neg":
+        _emit(b, c.lang, negative_block(c))
+    else:
+        text = filler(c.rng, kind)
+        if text:
+            b.add(text)
+            if kind not in ("json", "ini"):
+                b.line()

@@ -1,0 +1,149 @@
+"""Syntax of each file kind: comments, docstrings, settings (``key = value``) and quoting.
+
+Contexts describe *what* to write (a credential under a key, a comment naming
+a person); a :class:`Lang` says *how* that looks in one language, so every
+context works in every kind that can hold it.
+"""
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from .builder import Line, Piece, flat
+
+
+@dataclass(frozen=True)
+class Lang:
+    kind: str  # file kind (record "kind")
+    language: str  # record "language"
+    exts: tuple[str, ...]  # file name suffixes, first is the usual one
+    comment: str | None  # line comment prefix
+    block: tuple[str, str, str] | None  # block comment: open, line prefix, close
+    cases: tuple[str, ...]  # identifier styles for setting keys: snake, upper, camel, pascal, kebab
+    settings: tuple[str, ...]  # forms with {k} (key), {q} (quote) and one {v} (value)
+    quotes: tuple[str, ...]
+    doc: tuple[str, str, str] | None = None  # docstring: open, line prefix, close
+    code: bool = True  # a programming language (has functions, filler code)
+
+
+def _case(words: list[str], style: str) -> str:
+    if style == "upper":
+        return "_".join(words).upper()
+    if style == "camel":
+        return words[0] + "".join(w.capitalize() for w in words[1:])
+    if style == "pascal":
+        return "".join(w.capitalize() for w in words)
+    if style == "kebab":
+        return "-".join(words)
+    if style == "dotted":
+        return ".".join(words)
+    return "_".join(words)
+
+
+def key_name(rng: random.Random, lang: Lang, key: str) -> str:
+    """``"db password"`` in one of the language's identifier styles."""
+    return _case(key.lower().split(), rng.choice(lang.cases))
+
+
+def pick_quote(rng: random.Random, lang: Lang, value: str) -> str:
+    """A quote from the language's styles that does not clash with the value."""
+    options = [q for q in lang.quotes if not q or q not in value]
+    if "" in options and (re.search(r"[\s#:;'\"{}\[\],&*!|>%@`$]", value) or not value):
+        options = [q for q in options if q]
+    return rng.choice(options or ['"'])
+
+
+def setting(rng: random.Random, lang: Lang, key: str, value: list[Piece], form: str | None = None) -> Line:
+    """One ``key = value`` line in the language; the value's pieces keep their labels."""
+    form = form or rng.choice(lang.settings)
+    k = key_name(rng, lang, key)
+    q = pick_quote(rng, lang, flat(value))
+    before, after = form.split("{v}")
+    return [before.format(k=k, q=q, K=k.upper()), *value, after.format(k=k, q=q, K=k.upper())]
+
+
+def comment(rng: random.Random, lang: Lang, lines: list[Line], block: bool | None = None) -> list[Line]:
+    """Lines as a comment; prose for kinds without comments (Markdown); nothing for JSON."""
+    use_block = lang.block is not None and (block if block is not None else (lang.comment is None or rng.random() < 0.3))
+    if use_block:
+        open_, mid, close = lang.block
+        return [[open_], *[[mid, *ln] if ln else [mid.rstrip()] for ln in lines], [close]]
+    if lang.comment is None:
+        return [list(ln) for ln in lines] if lang.kind == "markdown" else []
+    return [[lang.comment + " ", *ln] if ln else [lang.comment] for ln in lines]
+
+
+def docstring(rng: random.Random, lang: Lang, lines: list[Line], indent: str = "") -> list[Line]:
+    if lang.doc is None:
+        return [[indent, *ln] for ln in comment(rng, lang, lines)]
+    open_, mid, close = lang.doc
+    out = [[indent + open_]] if open_ else []
+    out += [[indent + mid, *ln] if ln else [(indent + mid).rstrip()] for ln in lines]
+    if close:
+        out.append([indent + close])
+    return out
+
+
+_C_BLOCK = ("/*", " * ", " */")
+_JAVADOC = ("/**", " * ", " */")
+
+LANGS: dict[str, Lang] = {
+    lang.kind: lang
+    for lang in (
+        Lang("python", "python", (".py",), "#", None, ("snake", "upper"),
+             ("{k} = {q}{v}{q}", "{K} = {q}{v}{q}", "    {q}{k}{q}: {q}{v}{q},", "    {k}={q}{v}{q},", 'os.environ.setdefault("{K}", {q}{v}{q})'),
+             ('"', "'"), ('"""', "", '"""')),
+        Lang("javascript", "javascript", (".js", ".mjs"), "//", _C_BLOCK, ("camel", "upper"),
+             ("const {k} = {q}{v}{q};", "  {k}: {q}{v}{q},", "var {k} = {q}{v}{q};", "process.env.{K} = {q}{v}{q};", "exports.{k} = {q}{v}{q};"),
+             ("'", '"', "`"), _JAVADOC),
+        Lang("typescript", "typescript", (".ts", ".tsx"), "//", _C_BLOCK, ("camel", "upper"),
+             ("export const {K} = {q}{v}{q};", "const {k}: string = {q}{v}{q};", "  {k}: {q}{v}{q},", "  readonly {k} = {q}{v}{q};"),
+             ("'", '"'), _JAVADOC),
+        Lang("java", "java", (".java",), "//", _C_BLOCK, ("upper", "camel"),
+             ('    private static final String {K} = "{v}";', '        props.setProperty("{k}", "{v}");', '    String {k} = "{v}";', '        config.put("{k}", "{v}");'),
+             ('"',), _JAVADOC),
+        Lang("go", "go", (".go",), "//", None, ("camel", "pascal"),
+             ('const {k} = "{v}"', '\t{k} := "{v}"', '\t\t{k}: "{v}",', "\t{k} = `{v}`", '\tos.Setenv("{K}", "{v}")'),
+             ('"',), ("", "// ", "")),
+        Lang("c", "c", (".c", ".h"), "//", _C_BLOCK, ("upper", "snake"),
+             ('#define {K} "{v}"', 'static const char *{k} = "{v}";', '    const char *{k} = "{v}";', '    setenv("{K}", "{v}", 1);'),
+             ('"',), _C_BLOCK),
+        Lang("cpp", "cpp", (".cpp", ".cc", ".hpp"), "//", _C_BLOCK, ("snake", "camel"),
+             ('const std::string {k} = "{v}";', 'constexpr const char* k{k} = "{v}";', '    std::string {k}{{"{v}"}};', '    cfg["{k}"] = "{v}";'),
+             ('"',), ("", "/// ", "")),
+        Lang("csharp", "csharp", (".cs",), "//", _C_BLOCK, ("pascal", "camel"),
+             ('        private const string {k} = "{v}";', '            var {k} = "{v}";', '            {k} = "{v}",', '        public string {k} {{ get; set; }} = "{v}";'),
+             ('"',), ("", "/// ", "")),
+        Lang("php", "php", (".php",), "//", _C_BLOCK, ("snake", "upper"),
+             ("${k} = {q}{v}{q};", "    {q}{k}{q} => {q}{v}{q},", "define({q}{K}{q}, {q}{v}{q});", "$config[{q}{k}{q}] = {q}{v}{q};"),
+             ("'", '"'), _JAVADOC),
+        Lang("ruby", "ruby", (".rb",), "#", None, ("snake", "upper"),
+             ("{k} = {q}{v}{q}", "  {k}: {q}{v}{q},", "{K} = {q}{v}{q}.freeze", "  config.{k} = {q}{v}{q}", "ENV[{q}{K}{q}] ||= {q}{v}{q}"),
+             ("'", '"')),
+        Lang("rust", "rust", (".rs",), "//", None, ("upper", "snake"),
+             ('const {K}: &str = "{v}";', '    let {k} = "{v}";', '        {k}: "{v}".to_string(),', '    let {k} = String::from("{v}");'),
+             ('"',), ("", "/// ", "")),
+        Lang("shell", "shell", (".sh", ".bash"), "#", None, ("upper",),
+             ("export {K}={q}{v}{q}", "{K}={q}{v}{q}", "  --{k} {q}{v}{q} \\", 'echo "{K}={v}" >> .env'),
+             ('"', "'", ""), None),
+        Lang("yaml", "yaml", (".yaml", ".yml"), "#", None, ("snake", "kebab", "camel"),
+             ("{k}: {q}{v}{q}", "  {k}: {q}{v}{q}", "    {k}: {q}{v}{q}", "  - name: {K}\n    value: {q}{v}{q}"),
+             ("", '"', "'"), None, False),
+        Lang("json", "json", (".json",), None, None, ("snake", "camel"),
+             ('  "{k}": "{v}",', '    "{k}": "{v}",'), ('"',), None, False),
+        Lang("env", "dotenv", (".env",), "#", None, ("upper",), ("{K}={q}{v}{q}", "export {K}={q}{v}{q}"), ("", '"', "'"), None, False),
+        Lang("ini", "ini", (".ini", ".cfg", ".conf"), "#", None, ("snake", "dotted"), ("{k} = {v}", "{k}={v}", "{k}: {v}"), ("",), None, False),
+        Lang("toml", "toml", (".toml",), "#", None, ("snake", "kebab"), ("{k} = {q}{v}{q}",), ('"', "'"), None, False),
+        Lang("sql", "sql", (".sql",), "--", _C_BLOCK, ("snake",), ("SET @{k} = {q}{v}{q};", "-- {k}: {v}"), ("'",), None, True),
+        Lang("markdown", "markdown", (".md",), None, None, ("snake", "upper"), ("- `{k}`: `{v}`", "* **{k}**: {v}", "{K}={v}"), ("",), None, False),
+        Lang("xml", "xml", (".xml", ".config", ".csproj"), None, ("<!--", "  ", "-->"), ("camel", "pascal", "dotted"),
+             ('  <add key="{k}" value="{v}" />', "    <{k}>{v}</{k}>", '  <property name="{k}" value="{v}"/>', '    <entry key="{k}">{v}</entry>'),
+             ('"',), None, False),
+        Lang("html", "html", (".html",), None, ("<!--", "  ", "-->"), ("camel", "kebab"),
+             ('  <meta name="{k}" content="{v}">', '    <input type="hidden" name="{k}" value="{v}">', '      <td class="{k}">{v}</td>', '  <div data-{k}="{v}"></div>'),
+             ('"',), None, False),
+        Lang("dockerfile", "dockerfile", ("Dockerfile",), "#", None, ("upper",), ("ENV {K}={q}{v}{q}", "ARG {K}={q}{v}{q}", "ENV {K} {v}"), ("", '"'), None, False),
+        Lang("terraform", "hcl", (".tf", ".tfvars"), "#", _C_BLOCK, ("snake",), ('  {k} = "{v}"', '{k} = "{v}"', '    {k}  = "{v}"', '  default = "{v}"'), ('"',), None, False),
+    )
+}
