@@ -1,0 +1,274 @@
+"""Windowed, batched inference with a trained token classifier (a codepii model dir).
+
+The same windows as training (``bio.tokenize_windows``: ``max_length`` tokens,
+``stride`` shared), probabilities averaged where windows overlap and turned into
+spans with per-category thresholds (``bio.merge_window_probs`` /
+``bio.probs_to_spans``). For throughput:
+
+- windows are sorted by length and packed into batches of at most
+  ``max_tokens_per_batch`` padded tokens, so little compute goes to padding;
+- tokenization runs in worker threads (the Rust tokenizer releases the GIL),
+  ``prefetch_batches`` chunks ahead of the model;
+- ``torch.inference_mode``; on a GPU, bf16 autocast, SDPA attention, pinned
+  host memory and non-blocking copies.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from ..bio import Window, merge_window_probs, probs_to_spans, tokenize_windows
+from ..errors import ConfigError
+from ..spans import Span
+from .base import Detector
+
+if TYPE_CHECKING:
+    from .detectors import DetectorConfig
+
+# Characters of text tokenized per work item: big enough to sort windows
+# usefully and amortize Python overhead, small enough to overlap with the model.
+CHUNK_CHARS = 1 << 18
+
+
+def pick_device(device: str = "auto") -> str:
+    import torch
+
+    if device != "auto":
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ConfigError(f"device={device!r} but torch sees no CUDA GPU; use device=cpu or auto")
+        return device
+    if torch.cuda.is_available():
+        return "cuda"
+    return "cpu"
+
+
+def pick_dtype(dtype: str, device: str):
+    """The autocast dtype, or None for plain fp32. ``auto``: bf16 on a GPU that has it, fp32 elsewhere."""
+    import torch
+
+    if dtype == "auto":
+        if device.startswith("cuda") and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        return torch.float16 if device.startswith("cuda") else None
+    return {"float32": None, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
+
+
+def plan_batches(lengths: Sequence[int], max_tokens_per_batch: int) -> list[list[int]]:
+    """Window indices grouped into batches, longest first, each at most ``max_tokens_per_batch`` padded tokens.
+
+    A batch's cost is ``n_windows x its longest window``; sorting by length
+    keeps the padding small. A window longer than the budget gets a batch alone.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        # Sorted descending: the first window of a batch is its longest.
+        if current and (len(current) + 1) * lengths[current[0]] > max_tokens_per_batch:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+class ModelDetector(Detector):
+    """Spans from a token classifier; see the module docstring for the batching."""
+
+    name = "model"
+
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        meta,
+        thresholds: Mapping[str, float] | None = None,
+        default_threshold: float | None = None,
+        max_length: int | None = None,
+        stride: int | None = None,
+        max_tokens_per_batch: int = 16384,
+        device: str = "cpu",
+        dtype=None,
+        tokenize_workers: int = 1,
+        prefetch_batches: int = 4,
+        source: str = "",
+    ):
+        self.model, self.tokenizer, self.meta = model, tokenizer, meta
+        self.tagset = meta.tag_set()
+        self.thresholds = {**meta.thresholds, **(thresholds or {})}
+        self.default_threshold = 0.5 if default_threshold is None else default_threshold
+        self.max_length = max_length or meta.max_length
+        self.stride = meta.stride if stride is None else stride
+        self.max_tokens_per_batch = max(max_tokens_per_batch, self.max_length)
+        self.device, self.dtype = device, dtype
+        self.tokenize_workers, self.prefetch_batches = tokenize_workers, prefetch_batches
+        self.source = source
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        self.windows_run = 0  # counters for benchmarks: windows and real (unpadded) tokens
+        self.tokens_run = 0
+        self.padded_tokens_run = 0
+        self._digest: str | None = None
+        unknown = [c for c in self.thresholds if c not in self.tagset.classes]
+        if unknown:
+            raise ConfigError(
+                f"threshold for {unknown[0]!r}: the model's classes are {', '.join(self.tagset.classes)}"
+            )
+
+    @classmethod
+    def from_config(cls, cfg: "DetectorConfig") -> "ModelDetector":
+        from ..model import load_model_dir
+
+        device = pick_device(cfg.device)
+        model, tokenizer, meta = load_model_dir(cfg.model, device=device)
+        return cls(
+            model,
+            tokenizer,
+            meta,
+            thresholds=dict(cfg.thresholds),
+            default_threshold=cfg.default_threshold,
+            max_length=cfg.max_length,
+            stride=cfg.stride,
+            max_tokens_per_batch=cfg.max_tokens_per_batch,
+            device=device,
+            dtype=pick_dtype(cfg.dtype, device),
+            tokenize_workers=cfg.tokenize_workers,
+            prefetch_batches=cfg.prefetch_batches,
+            source=os.path.abspath(cfg.model),
+        )
+
+    # ------------------------------------------------------------------ API
+
+    def detect(self, texts: Sequence[str]) -> list[list[Span]]:
+        out: list[list[Span]] = []
+        for spans in self.detect_stream(_chunks(texts, CHUNK_CHARS)):
+            out.extend(spans)
+        return out
+
+    def detect_stream(self, batches: Iterable[Sequence[str]]) -> Iterator[list[list[Span]]]:
+        """Span lists per batch of texts, in order; batch k+1.. are tokenized while batch k runs."""
+        pending: deque = deque()  # (texts, future of their windows), oldest first
+        texts_iter = iter(batches)
+        with ThreadPoolExecutor(self.tokenize_workers, thread_name_prefix="codepii-tokenize") as pool:
+
+            def submit_next() -> bool:
+                for texts in texts_iter:
+                    texts = list(texts)
+                    pending.append((texts, pool.submit(self._tokenize, texts)))
+                    return True
+                return False
+
+            for _ in range(self.prefetch_batches):
+                if not submit_next():
+                    break
+            while pending:
+                texts, future = pending.popleft()
+                submit_next()  # keep the queue full while the model works on this one
+                windows = future.result()
+                yield self._decode(windows, self._forward(windows), texts)
+
+    def fingerprint(self) -> str:
+        blob = json.dumps(
+            {
+                "model": self.source or self.meta.base_model,
+                "weights": self._weights_digest(),
+                "thresholds": self.thresholds,
+                "default_threshold": self.default_threshold,
+                "max_length": self.max_length,
+                "stride": self.stride,
+                "tagset": self.meta.tagset,
+            },
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    # ------------------------------------------------------------ internals
+
+    def _weights_digest(self) -> str:
+        """A cheap digest of the weights (the sum of each parameter tensor), computed once."""
+        if self._digest is None:
+            import torch
+
+            with torch.inference_mode():
+                sums = [f"{float(p.detach().float().sum()):.6e}" for p in self.model.parameters()]
+            self._digest = hashlib.sha256("|".join(sums).encode()).hexdigest()[:16]
+        return self._digest
+
+    def _tokenize(self, texts: list[str]) -> list[Window]:
+        return tokenize_windows(self.tokenizer, texts, self.max_length, self.stride) if texts else []
+
+    def _forward(self, windows: Sequence[Window]) -> list[np.ndarray]:
+        """Tag probabilities ``(len(window), n_tags)`` float32 per window, in window order."""
+        import torch
+
+        probs: list[np.ndarray | None] = [None] * len(windows)
+        cuda = str(self.device).startswith("cuda")
+        for batch in plan_batches([len(w) for w in windows], self.max_tokens_per_batch):
+            width = len(windows[batch[0]])
+            ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)  # (batch, width)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                n = len(windows[i])
+                ids[row, :n] = windows[i].input_ids
+                mask[row, :n] = windows[i].attention_mask
+            ids_t, mask_t = torch.from_numpy(ids), torch.from_numpy(mask)
+            if cuda:
+                ids_t = ids_t.pin_memory().to(self.device, non_blocking=True)
+                mask_t = mask_t.pin_memory().to(self.device, non_blocking=True)
+            with torch.inference_mode(), torch.autocast(
+                device_type="cuda" if cuda else "cpu", dtype=self.dtype or torch.float32, enabled=self.dtype is not None
+            ):
+                logits = self.model(input_ids=ids_t, attention_mask=mask_t).logits  # (batch, width, n_tags)
+            batch_probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+            for row, i in enumerate(batch):
+                probs[i] = batch_probs[row, : len(windows[i])]
+            self.windows_run += len(batch)
+            self.tokens_run += int(mask.sum())
+            self.padded_tokens_run += mask.size
+        return probs  # type: ignore[return-value]
+
+    def _decode(self, windows: Sequence[Window], probs: Sequence[np.ndarray], texts: Sequence[str]) -> list[list[Span]]:
+        merged = merge_window_probs(windows, probs)
+        out = []
+        for i, text in enumerate(texts):
+            spans = probs_to_spans(*merged[i], self.tagset, self.thresholds, self.default_threshold) if i in merged else []
+            out.append(_strip_spans(text, spans))
+        return out
+
+
+def _strip_spans(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Spans without leading/trailing whitespace (a whitespace-only token, e.g. newline + indent,
+    can start or end a run of tokens); spans left empty are dropped."""
+    out = []
+    for s in spans:
+        start, end = s.start, s.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append(s if (start, end) == (s.start, s.end) else Span(start, end, s.category, s.score))
+    return out
+
+
+def _chunks(texts: Sequence[str], max_chars: int) -> Iterator[list[str]]:
+    """Consecutive runs of texts of about ``max_chars`` characters in all."""
+    chunk: list[str] = []
+    size = 0
+    for t in texts:
+        chunk.append(t)
+        size += len(t)
+        if size >= max_chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk or not texts:
+        yield chunk
+
+

@@ -1,0 +1,147 @@
+"""ModelDetector mechanics on a tiny random BERT: offsets, determinism, overlap averaging, batch independence."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from codepii.bio import tokenize_windows  # noqa: E402
+from codepii.labels import TagSet  # noqa: E402
+from codepii.mask.detectors import build_detector  # noqa: E402
+from codepii.mask.model_detector import ModelDetector, pick_device, pick_dtype, plan_batches  # noqa: E402
+from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer  # noqa: E402
+
+CODE = [
+    "def connect(host='10.0.0.5', user='alice', password='hunter2'):\n    return db(host, user)\n",
+    "# Author: Jane Doe <jane.doe@gmail.com>\nAPI_KEY = 'ghp_yi9nh9321fxyvky6cpodrun8z74dwbu2k1b4'\n",
+    "for i in range(10):\n    print(i * 2)  # nothing here\n",
+]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("tiny-model"))
+    tokenizer = train_tokenizer(CODE * 20, vocab_size=300)
+    tagset = TagSet.from_mapping("default")
+    model = build_tiny_model(tokenizer, tagset, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
+    # Random weights give near-uniform tag probabilities; a low threshold makes spans appear.
+    meta = ModelMeta(tagset=tagset.to_dict(), max_length=24, stride=8, thresholds={"NAME": 0.1})
+    save_model_dir(path, model, tokenizer, meta)
+    return path
+
+
+def texts():
+    return [CODE[0] * 3, CODE[1], "", CODE[2] * 2, CODE[1] * 4]
+
+
+def detector(model_dir, **options):
+    return build_detector("model", model_dir, default_threshold=0.05, **options)
+
+
+def test_spans_valid_and_deterministic(model_dir):
+    d = detector(model_dir)
+    ts = texts()
+    first = d.detect(ts)
+    assert len(first) == len(ts) and first[2] == []
+    assert sum(map(len, first)) > 0
+    for t, spans in zip(ts, first):
+        for a, b in zip(spans, spans[1:]):
+            assert a.end <= b.start
+        for s in spans:
+            assert 0 <= s.start < s.end <= len(t) and t[s.start : s.end].strip() == t[s.start : s.end]
+            assert s.category in d.tagset.classes and 0.0 <= s.score <= 1.0
+    assert d.detect(ts) == first
+    assert detector(model_dir).fingerprint() == d.fingerprint()
+    assert detector(model_dir, thresholds={"KEY": 0.9}).fingerprint() != d.fingerprint()
+
+
+def same(a, b):
+    """Equal spans; scores equal up to float noise from a different batch composition (padding)."""
+    assert [[(s.start, s.end, s.category) for s in x] for x in a] == [[(s.start, s.end, s.category) for s in x] for x in b]
+    np.testing.assert_allclose([s.score for x in a for s in x], [s.score for x in b for s in x], atol=1e-5)
+
+
+def test_batching_and_order_do_not_change_results(model_dir):
+    ts = texts()
+    base = detector(model_dir).detect(ts)
+    small_batches = detector(model_dir, max_tokens_per_batch=48, tokenize_workers=2, prefetch_batches=1)
+    same(small_batches.detect(ts), base)
+    assert small_batches.padded_tokens_run <= 48 * small_batches.windows_run
+    # One text at a time, and through the streaming API in uneven batches.
+    same([small_batches.detect([t])[0] for t in ts], base)
+    same([s for batch in small_batches.detect_stream([ts[:2], ts[2:3], ts[3:]]) for s in batch], base)
+    same(detector(model_dir).detect(ts[::-1]), base[::-1])
+
+
+def test_window_overlap_averaging(model_dir):
+    """A token seen by two windows gets the mean of the two windows' probabilities."""
+    d = detector(model_dir)
+    text = CODE[0] * 2
+    windows = tokenize_windows(d.tokenizer, [text], d.max_length, d.stride)
+    assert len(windows) >= 2
+    probs = d._forward(windows)
+    shared = sorted(set(windows[0].offsets[1:-1]) & set(windows[1].offsets[1:-1]))
+    assert len(shared) >= d.stride - 1
+    from codepii.bio import merge_window_probs
+
+    offsets, merged = merge_window_probs(windows, probs)[0]
+    row = {tuple(o): merged[k] for k, o in enumerate(offsets.tolist())}
+    off = shared[0]
+    p0 = probs[0][windows[0].offsets.index(off)]
+    p1 = probs[1][windows[1].offsets.index(off)]
+    assert not np.allclose(p0, p1)  # the two contexts differ ...
+    np.testing.assert_allclose(row[off], (p0 + p1) / 2, rtol=1e-6)  # ... and are averaged
+
+
+def test_thresholds_from_meta_and_overrides(model_dir):
+    d = detector(model_dir)
+    assert d.thresholds["NAME"] == 0.1
+    strict = detector(model_dir, thresholds={"NAME": 1.0, "EMAIL": 1.0, "USERNAME": 1.0, "PASSWORD": 1.0,
+                                             "KEY": 1.0, "ID": 1.0, "IP_ADDRESS": 1.0})
+    assert all(s == [] for s in strict.detect(texts()))
+
+
+def test_plan_batches_budget_and_cover():
+    lengths = [5, 24, 3, 24, 10, 7, 7, 1]
+    batches = plan_batches(lengths, 30)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for b in batches:
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 30
+        assert [lengths[i] for i in b] == sorted((lengths[i] for i in b), reverse=True)
+
+
+def test_device_and_dtype_selection():
+    assert pick_device("cpu") == "cpu"
+    assert pick_dtype("auto", "cpu") is None and pick_dtype("float32", "cuda") is None
+    assert pick_dtype("bfloat16", "cpu") == torch.bfloat16
+    if not torch.cuda.is_available():
+        assert pick_device("auto") == "cpu"
+        from codepii.errors import ConfigError
+
+        with pytest.raises(ConfigError, match="no CUDA"):
+            pick_device("cuda")
+
+
+def test_bf16_autocast_on_cpu_runs(model_dir):
+    spans = detector(model_dir, dtype="bfloat16").detect(texts())
+    assert len(spans) == len(texts())
+
+
+def test_hybrid_with_model(model_dir):
+    hybrid = build_detector("hybrid", model_dir, default_threshold=0.05)
+    t = CODE[1]
+    spans = hybrid.detect([t])[0]
+    texts_by_cat = {(s.category, t[s.start : s.end]) for s in spans}
+    assert ("EMAIL", "jane.doe@gmail.com") in texts_by_cat
+    assert ("KEY", "ghp_yi9nh9321fxyvky6cpodrun8z74dwbu2k1b4") in texts_by_cat
+    assert all(not a.overlaps(b) for a, b in zip(spans, spans[1:]))
+
+
+def test_unknown_threshold_class(model_dir, tmp_path):
+    from codepii.errors import ConfigError
+    from codepii.model import load_model_dir
+
+    model, tok, meta = load_model_dir(model_dir)
+    with pytest.raises(ConfigError, match="classes"):
+        ModelDetector(model, tok, meta, thresholds={"AMBIGUOUS": 0.5})
