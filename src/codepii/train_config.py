@@ -145,3 +145,22 @@ def check_train_config(cfg: TrainConfig, require_data: bool = True) -> TrainConf
     if cfg.resume and cfg.resume_from:
         raise ConfigError("set either 'resume=true' (newest checkpoint in output_dir) or 'resume_from=PATH', not both")
     return cfg
+
+
+def flatten_config(cfg: TrainConfig) -> dict:
+    """``{"optim.lr": 5e-05, ...}`` with scalars only (TensorBoard hparams); lists and dicts as text."""
+    from .config import to_dict
+
+    out: dict = {}
+
+    def walk(node, prefix: str) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict) and key not in ("mapping", "class_weights", "thresholds"):
+                walk(value, f"{prefix}{key}.")
+            elif isinstance(value, (bool, int, float, str)):
+                out[prefix + key] = value
+            else:
+                out[prefix + key] = str(value)
+
+    walk(to_dict(cfg), "")
+    return out

@@ -59,12 +59,36 @@ def tokenizer_hash(tokenizer) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def _hf_home() -> str:
+    return os.environ.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "huggingface")
+
+
 def cache_path(key: str) -> str:
     """Where a tokenized split is cached; respects HF_DATASETS_CACHE and HF_HOME."""
-    root = os.environ.get("HF_DATASETS_CACHE") or os.path.join(
-        os.environ.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "huggingface"), "datasets"
-    )
+    root = os.environ.get("HF_DATASETS_CACHE") or os.path.join(_hf_home(), "datasets")
     return os.path.join(root, "codepii-tokenized", f"{key}.arrow")
+
+
+def cached_tokenizer(checkpoint: str | None, texts: Sequence[str], vocab_size: int):
+    """The tiny model's BPE tokenizer: the checkpoint's copy when resuming, else trained on
+    ``texts`` once and cached under ``$HF_HOME/codepii-tokenizers`` by a hash of texts and size."""
+    from transformers import PreTrainedTokenizerFast
+
+    from .model import train_tokenizer
+
+    if checkpoint and os.path.isdir(os.path.join(checkpoint, "tokenizer")):
+        return PreTrainedTokenizerFast.from_pretrained(os.path.join(checkpoint, "tokenizer"))
+    h = hashlib.sha256(str(vocab_size).encode())
+    for t in texts:
+        h.update(t.encode("utf-8", "surrogatepass") + b"\0")
+    path = os.path.join(_hf_home(), "codepii-tokenizers", h.hexdigest()[:24])
+    if os.path.isdir(path):
+        return PreTrainedTokenizerFast.from_pretrained(path)
+    tokenizer = train_tokenizer(texts, vocab_size)
+    tokenizer.save_pretrained(path + ".tmp")
+    if not os.path.isdir(path):  # another launch may have won the race; both wrote the same files
+        os.replace(path + ".tmp", path)
+    return PreTrainedTokenizerFast.from_pretrained(path)
 
 
 def tokenize_records(
