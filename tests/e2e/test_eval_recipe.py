@@ -111,3 +111,42 @@ def test_user_errors_are_one_line_exit_2(data, case):
     assert out.returncode == 2
     assert expect in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory):
+    """A random tiny BERT model dir; low thresholds so that it predicts some spans."""
+    pytest.importorskip("torch")
+    from codepii.labels import MAIN_CATEGORIES, TagSet
+    from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer
+
+    path = str(tmp_path_factory.mktemp("tiny-model"))
+    tokenizer = train_tokenizer(list(FILES.values()) * 20, vocab_size=300)
+    tagset = TagSet.from_mapping("default")
+    model = build_tiny_model(tokenizer, tagset, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
+    meta = ModelMeta(tagset=tagset.to_dict(), max_length=24, stride=8, thresholds={c: 0.05 for c in MAIN_CATEGORIES})
+    save_model_dir(path, model, tokenizer, meta)
+    return path
+
+
+def test_model_and_hybrid_detectors_match_their_saved_predictions(data, tiny_model_dir):
+    tmp, gold, _ = data
+    out = _run("--gold", gold, "--model", tiny_model_dir, "--detector", "model", "--detector", "hybrid",
+               "--json", str(tmp / "live.json"), "--save-pred", str(tmp / "preds"))
+    assert out.returncode == 0, out.stderr
+    live = json.loads((tmp / "live.json").read_text())
+    assert list(live["systems"]) == ["model", "hybrid"]
+    assert live["runs"]["model"]["model"] == tiny_model_dir and live["runs"]["model"]["fingerprint"]
+    assert live["systems"]["model"]["overlap"]["micro"]["predicted"] > 0
+    # scoring the saved predictions as files gives the same numbers as scoring the live run
+    out = _run("--gold", gold, "--pred", str(tmp / "preds" / "model.jsonl"), "--pred", str(tmp / "preds" / "hybrid.jsonl"),
+               "--json", str(tmp / "files.json"))
+    assert out.returncode == 0, out.stderr
+    assert json.loads((tmp / "files.json").read_text())["systems"] == live["systems"]
+
+
+def test_model_detector_without_model_dir_is_a_one_line_error(data):
+    _, gold, _ = data
+    out = _run("--gold", gold, "--detector", "hybrid")
+    assert out.returncode == 2
+    assert "needs a model dir" in out.stderr and len(out.stderr.strip().splitlines()) == 1
