@@ -46,6 +46,16 @@ class Ctx:
     cast: list[Person]  # the people of this file; cast[0] is the main author
     licensed: set[str] = field(default_factory=set)  # values already written as *_LICENSE
     indent: str = ""
+    form: tuple[str, str, str] | None = None  # the setting form of the current block (see lang.LANGS)
+    form_used: bool = False  # whether the current block wrote a setting
+    case: str | None = None  # the identifier style of the current block
+    _last: Person | None = None  # the person named last (lists rarely name someone twice in a row)
+
+    def begin_block(self) -> None:
+        """Pick one setting form for the next context, so its settings look alike."""
+        self.form = self.rng.choice(self.lang.settings)
+        self.case = self.rng.choice(self.lang.cases)
+        self.form_used = False
 
     @property
     def kind(self) -> str:
@@ -56,11 +66,14 @@ class Ctx:
         return self.lang.code
 
     def person(self) -> Person:
-        """A cast member (70%) or a new person who joins the cast."""
-        if self.cast and self.rng.random() < 0.7:
-            return self.rng.choice(self.cast)
-        p = make_person(self.rng)
-        self.cast.append(p)
+        """A cast member (65%, not the one just named) or a new person who joins the cast."""
+        others = [p for p in self.cast if p is not self._last]
+        if others and self.rng.random() < 0.65:
+            p = self.rng.choice(others)
+        else:
+            p = make_person(self.rng)
+            self.cast.append(p)
+        self._last = p
         return p
 
     def pii(self, value: str, category: str) -> Pii:
@@ -82,7 +95,10 @@ class Ctx:
 
     def set(self, key: str, value: list[Piece] | Piece, form: str | None = None) -> Line:
         pieces = list(value) if isinstance(value, list) else [value]
-        line = L.setting(self.rng, self.lang, key, pieces, form)
+        if form is None and self.form is not None:
+            form = self.form[0]
+            self.form_used = True
+        line = L.setting(self.rng, self.lang, key, pieces, form, self.case)
         return [self.indent, *line] if self.indent else line
 
     def comment(self, lines: list[Line], block: bool | None = None) -> list[Line]:

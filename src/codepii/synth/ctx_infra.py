@@ -21,11 +21,11 @@ def _is_v6(pieces: list) -> bool:
     return any(isinstance(p, Pii) and ":" in p.value for p in pieces)
 
 
-@context(weight=3.0)
+@context(weight=2.0)
 def ctx_host_list(c: Ctx) -> list[Line]:
     """Inventories, upstreams, allow-lists, /etc/hosts: IP_ADDRESS without port or CIDR suffix."""
     r, k = c.rng, c.kind
-    n = r.randint(2, 12)
+    n = r.randint(2, 5) if r.random() < 0.7 else r.randint(6, 14)
     cidr = r.random() < 0.25
     port = not cidr and r.random() < 0.4
     items: list[list] = []
@@ -47,7 +47,10 @@ def ctx_host_list(c: Ctx) -> list[Line]:
         return [["iptables -A INPUT -s ", *it, " -j ACCEPT"] for it in items]
     if k == "terraform":
         return [["  cidr_blocks = ["], *[["    \"", *it, "\","] for it in items], ["  ]"]]
-    if k in ("json", "xml", "html", "dockerfile", "env", "toml", "sql"):
+    if k == "json":
+        key = r.choice(("hosts", "allowedIps", "upstreams", "seed_nodes", "trusted_proxies"))
+        return [[f'  "{key}": [']] + [['    "', *it, '"' + ("," if i < len(items) - 1 else "")] for i, it in enumerate(items)] + [["  ],"]]
+    if k in ("xml", "html", "dockerfile", "env", "toml", "sql"):
         return [c.set(f"host {i}", it) for i, it in enumerate(items, 1)]
     if c.code and r.random() < 0.6:
         q = '"' if k in ("java", "go", "c", "cpp", "csharp", "rust") else c.quote()

@@ -160,7 +160,7 @@ def ctx_ssh_key(c: Ctx) -> list[Line]:
     r = c.rng
     kind, body = ssh_public_key(r)
     p = c.person()
-    comment = [" ", c.email(p.email)] if r.random() < 0.5 else [" ", c.user(p.username), "@", r.choice(("laptop", "MacBook-Pro.local", "workstation", "dev-box"))]
+    comment = [" ", c.email(p.email)] if r.random() < 0.5 else [" ", c.user(p.username), "@", r.choice(("laptop", "MacBook-Pro", "workstation", "dev-box", "thinkpad"))]
     key = [kind, " ", Pii(body, "KEY"), *comment]
     if c.kind == "yaml":
         return [["ssh_authorized_keys:"], ["  - ", *key]]

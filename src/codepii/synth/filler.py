@@ -23,7 +23,7 @@ _T = {
         "class ⟨Cls⟩:\n    def __init__(self, ⟨var⟩, timeout=⟨n⟩):\n        self.⟨var⟩ = ⟨var⟩\n        self.timeout = timeout\n        self._cache = {}\n\n    def ⟨fn⟩(self, key):\n        if key in self._cache:\n            return self._cache[key]\n        value = self.⟨var⟩.get(key)\n        self._cache[key] = value\n        return value\n",
         "@pytest.fixture\ndef ⟨noun⟩_factory(tmp_path):\n    path = tmp_path / \"⟨noun⟩.json\"\n    path.write_text(json.dumps({\"⟨field⟩\": ⟨n⟩}))\n    return path\n",
         "import logging\nimport os\n\nfrom .⟨mod⟩ import ⟨Cls⟩\n\nlog = logging.getLogger(__name__)\n",
-        "    def test_⟨fn⟩_⟨noun⟩(self):\n        ⟨var⟩ = self.⟨fn⟩(⟨n⟩)\n        self.assertEqual(len(⟨var⟩), ⟨n⟩)\n        self.assertIsNone(⟨var⟩[0].⟨field⟩)\n",
+        "class Test⟨Cls⟩(unittest.TestCase):\n    def test_⟨fn⟩_⟨noun⟩(self):\n        ⟨var⟩ = ⟨fn⟩(⟨n⟩)\n        self.assertEqual(len(⟨var⟩), ⟨n⟩)\n        self.assertIsNone(⟨var⟩[0].⟨field⟩)\n",
     ),
     "javascript": (
         "function ⟨fn⟩(⟨var⟩, options = {}) {\n  const ⟨var2⟩ = options.⟨field⟩ || ⟨n⟩;\n  return ⟨var⟩.filter((⟨noun⟩) => ⟨noun⟩.⟨field⟩ !== undefined)\n    .slice(0, ⟨var2⟩);\n}\n",
@@ -112,6 +112,8 @@ _T = {
 }
 
 _SLOT = re.compile("⟨(\\w+)⟩")
+# Templates that open a file (imports, includes, namespaces): used once, at the top.
+HEAD_PREFIXES = ("import", "#include", "using ", "require", "use ", "const ⟨mod⟩ = require", "namespace", "set -euo", "from ", "package ")
 
 
 def _slots(rng: random.Random) -> dict[str, str]:
@@ -122,14 +124,23 @@ def _slots(rng: random.Random) -> dict[str, str]:
         "Cls": noun.capitalize() + rng.choice(("", "Manager", "Client", "Store", "Service", "Handler")),
         "var": rng.choice(NOUNS) + "s", "var2": rng.choice(("limit", "allowed", "max_items", "threshold", "keys")),
         "noun": noun, "NOUN": noun.upper(), "field": field, "Field": "".join(w.capitalize() for w in field.split("_")),
-        "FIELD": field.upper(), "n": str(rng.choice((3, 5, 8, 10, 16, 30, 64, 100, 128, 255, 1000))), "mod": rng.choice(MODULES),
+        "FIELD": field.upper(), "VAR": rng.choice(("CONFIG", "SETTINGS", "DEFAULTS", "CREDENTIALS", "DATABASES")),
+        "tfres": rng.choice(("aws_db_instance", "google_sql_user", "azurerm_key_vault_secret", "github_actions_secret", "datadog_monitor")),
+        "n": str(rng.choice((3, 5, 8, 10, 16, 30, 64, 100, 128, 255, 1000))), "mod": rng.choice(MODULES),
     }
 
 
-def filler(rng: random.Random, kind: str) -> str:
-    """One block of plain code for the kind ('' when the kind has none)."""
-    templates = _T.get(kind) or _T.get({"env": "env", "json": ""}.get(kind, ""), ())
+def fill_slots(rng: random.Random, text: str) -> str:
+    """Fill the ``⟨slot⟩`` markers of a template with random identifiers."""
+    if "⟨" not in text:
+        return text
+    slots = _slots(rng)
+    return _SLOT.sub(lambda m: slots[m.group(1)], text)
+
+
+def filler(rng: random.Random, kind: str, head: bool = False) -> str:
+    """One block of plain code for the kind: a file-opening block with ``head``; '' when there is none."""
+    templates = [t for t in _T.get(kind, ()) if t.startswith(HEAD_PREFIXES) == head]
     if not templates:
         return ""
-    slots = _slots(rng)
-    return _SLOT.sub(lambda m: slots[m.group(1)], rng.choice(templates))
+    return fill_slots(rng, rng.choice(templates))

@@ -6,7 +6,7 @@ import random
 from . import ctx_infra, ctx_people, ctx_secrets  # noqa: F401  (registers the contexts)
 from .builder import Line, SpanBuilder
 from .context import Context, Ctx, contexts_for
-from .filler import MODULES, NOUNS, filler
+from .filler import MODULES, NOUNS, fill_slots, filler
 from .lang import LANGS, Lang
 from .negatives import negative_block
 from .people import make_person
@@ -20,12 +20,15 @@ KIND_WEIGHTS = {
 KINDS = tuple(KIND_WEIGHTS)
 FENCED = ("python", "shell", "yaml", "json", "javascript", "ini", "sql", "dockerfile", "env")
 
-_PREAMBLE = {
-    "shell": ["#!/usr/bin/env bash"], "php": ["<?php"], "go": ["package ⟨mod⟩"], "json": ["{"],
-    "xml": ['<?xml version="1.0" encoding="utf-8"?>', "<configuration>"], "html": ["<!DOCTYPE html>", "<html lang=\"en\">", "<head>"],
-    "dockerfile": ["FROM python:3.11-slim"], "java": ["package com.⟨mod⟩.service;", "", "public class ⟨Cls⟩ {"],
-    "csharp": ["namespace Acme.⟨Cls⟩", "{", "    public class ⟨Cls⟩Service", "    {"], "terraform": ['provider "aws" {', '  region = "eu-west-1"', "}"],
-    "rust": ["use std::env;"], "typescript": ["import axios from 'axios';"], "ruby": ["# frozen_string_literal: true"],
+# kind -> (lines before the license header, lines after it, opener after the imports); and the closer.
+_FRAME = {
+    "shell": (["#!/usr/bin/env bash"], [], []), "php": (["<?php"], [], []), "go": ([], ["package ⟨mod⟩"], []),
+    "json": (["{"], [], []), "xml": (['<?xml version="1.0" encoding="utf-8"?>'], [], ["<configuration>"]),
+    "html": (["<!DOCTYPE html>"], [], ['<html lang="en">', "<head>"]), "dockerfile": ([], ["FROM python:3.11-slim"], []),
+    "java": ([], ["package com.⟨mod⟩.service;"], ["public class ⟨Cls⟩ {"]),
+    "csharp": ([], [], ["namespace Acme.⟨Cls⟩", "{", "    public class ⟨Cls⟩Service", "    {"]),
+    "terraform": ([], [], ['provider "aws" {', '  region = "eu-west-1"', "}"]), "ruby": (["# frozen_string_literal: true"], [], []),
+    "python": ([], [], []),
 }
 _POSTAMBLE = {"json": ["}"], "xml": ["</configuration>"], "html": ["</head>", "</html>"], "java": ["}"], "csharp": ["    }", "}"]}
 
@@ -57,12 +60,50 @@ def place(b: SpanBuilder, c: Ctx, options: list[Context], indent: str = "", trie
     """Write one context (retrying those with no form for this kind); False when none fit."""
     for _ in range(tries):
         ctx = _pick_context(c.rng, options)
+        c.begin_block()
         lines = ctx.fn(c)
         if lines:
+            lines = _wrap(c, lines)
             _emit(b, c.lang, [[indent, *ln] for ln in lines] if indent else lines)
             b.contexts.append(ctx.name)
             return True
     return False
+
+
+# Statements (indented lines) need a function around them: kind -> (indent, opener, closer).
+STATEMENT_WRAPPERS = {
+    "python": ("    ", "class ⟨Cls⟩Tests(TestCase):\n    def setUp(self):", ""),
+    "java": ("        ", "    public void ⟨Fn⟩() throws Exception {", "    }"),
+    "csharp": ("            ", "        public async Task ⟨Fn⟩Async()\n        {", "        }"),
+    "go": ("\t", "func ⟨Fn⟩() error {", "\treturn nil\n}"),
+    "rust": ("    ", "fn ⟨fn⟩() {", "}"),
+    "c": ("    ", "int ⟨fn⟩(void)\n{", "    return 0;\n}"),
+    "cpp": ("    ", "void ⟨Fn⟩() {", "}"),
+    "php": ("    ", "class ⟨Cls⟩Test extends TestCase\n{\n    public function setUp(): void\n    {", "    }\n}"),
+    "terraform": ("  ", 'resource "⟨tfres⟩" "⟨noun⟩" {', "}"),
+    "yaml": ("  ", "⟨noun⟩:", ""),
+}
+
+
+def _wrap(c: Ctx, lines: list[Line]) -> list[Line]:
+    """Put a block of settings inside its form's opener and closer (a dict, a function, a section),
+    and indented statements inside a function."""
+    if not (c.form_used and c.form and (c.form[1] or c.form[2])):
+        wrapper = STATEMENT_WRAPPERS.get(c.kind)
+        first = next((p for p in lines[0] if p), "") if lines and lines[0] else ""
+        text = first if isinstance(first, str) else ""
+        if not wrapper or not text.startswith(wrapper[0]) or text.startswith(wrapper[0] + "'") or c.kind == "python" and text.startswith("    \""):
+            return lines
+        opener, closer = wrapper[1], wrapper[2]
+        if c.kind == "python" and text.startswith("    return"):
+            opener = "@pytest.fixture\ndef ⟨noun⟩_credentials():"
+    else:
+        _, opener, closer = c.form
+    if c.kind == "json" and lines and isinstance(lines[-1][-1], str) and lines[-1][-1].endswith(","):
+        lines = [*lines[:-1], [*lines[-1][:-1], lines[-1][-1][:-1]]]  # no comma before the closing brace
+    head = [[ln] for ln in fill_slots(c.rng, opener).split("\n")] if opener else []
+    tail = [[ln] for ln in closer.split("\n")] if closer else []
+    return [*head, *lines, *tail]
 
 
 def _emit(b: SpanBuilder, lang: Lang, lines: list[Line]) -> None:
@@ -82,6 +123,7 @@ def _fenced(b: SpanBuilder, c: Ctx, pii: bool) -> None:
         place(b, inner, [o for o in contexts_for(sub) if o.name not in ("license_header", "credits_list")])
     else:
         b.lines(negative_block(inner))
+        b.contexts.append("negatives")
     if sub == "json" or len(b.contexts) == mark:
         b.lines([ln for ln in filler(c.rng, sub).splitlines()])
     b.line("```")
@@ -91,16 +133,22 @@ def _fenced(b: SpanBuilder, c: Ctx, pii: bool) -> None:
 def assemble(rng: random.Random, kind: str, n_contexts: int, n_filler: int, n_negatives: int, min_chars: int = 0) -> tuple[SpanBuilder, str]:
     """Build one file of ``kind``; returns the builder and the file's path."""
     lang = LANGS[kind]
-    c = Ctx(rng, lang, [make_person(rng)])
+    c = Ctx(rng, lang, [make_person(rng) for _ in range(rng.randint(1, 3))])
     b = SpanBuilder()
-    b.lines(_fill(t, rng) for t in _PREAMBLE.get(kind, []))
+    before, after, opener = _FRAME.get(kind, ([], [], []))
+    b.lines(_fill(t, rng) for t in before)
     options = contexts_for(kind)
     if n_contexts and kind not in ("json", "markdown") and rng.random() < 0.45:
         if place(b, c, [o for o in options if o.name == "license_header"]):
             n_contexts -= 1
+    b.lines(_fill(t, rng) for t in after)
+    head = filler(rng, kind, head=True)
+    if head:
+        b.add(head).line()
     if n_contexts and kind not in ("json",) and rng.random() < 0.25:
         if place(b, c, [o for o in options if o.name in ("author_attribution", "package_metadata")]):
             n_contexts -= 1
+    b.lines(_fill(t, rng) for t in opener)
     options = [o for o in options if o.name != "license_header"]
     blocks = ["ctx"] * n_contexts + ["fill"] * n_filler + ["neg"] * n_negatives
     rng.shuffle(blocks)
@@ -126,7 +174,9 @@ def _block(b: SpanBuilder, c: Ctx, block: str, options: list[Context]) -> None:
     elif block == "ctx":
         place(b, c, options)
     elif block == "neg":
-        _emit(b, c.lang, negative_block(c))
+        c.begin_block()
+        _emit(b, c.lang, _wrap(c, negative_block(c)))
+        b.contexts.append("negatives")
     else:
         text = filler(c.rng, kind)
         if text:

@@ -21,7 +21,7 @@ class Lang:
     comment: str | None  # line comment prefix
     block: tuple[str, str, str] | None  # block comment: open, line prefix, close
     cases: tuple[str, ...]  # identifier styles for setting keys: snake, upper, camel, pascal, kebab
-    settings: tuple[str, ...]  # forms with {k} (key), {q} (quote) and one {v} (value)
+    settings: tuple[tuple[str, str, str], ...]  # (form, block opener, block closer), see LANGS
     quotes: tuple[str, ...]
     doc: tuple[str, str, str] | None = None  # docstring: open, line prefix, close
     code: bool = True  # a programming language (has functions, filler code)
@@ -41,11 +41,6 @@ def _case(words: list[str], style: str) -> str:
     return "_".join(words)
 
 
-def key_name(rng: random.Random, lang: Lang, key: str) -> str:
-    """``"db password"`` in one of the language's identifier styles."""
-    return _case(key.lower().split(), rng.choice(lang.cases))
-
-
 def pick_quote(rng: random.Random, lang: Lang, value: str) -> str:
     """A quote from the language's styles that does not clash with the value."""
     options = [q for q in lang.quotes if not q or q not in value]
@@ -54,13 +49,15 @@ def pick_quote(rng: random.Random, lang: Lang, value: str) -> str:
     return rng.choice(options or ['"'])
 
 
-def setting(rng: random.Random, lang: Lang, key: str, value: list[Piece], form: str | None = None) -> Line:
+def setting(rng: random.Random, lang: Lang, key: str, value: list[Piece], form: str | None = None, case: str | None = None) -> Line:
     """One ``key = value`` line in the language; the value's pieces keep their labels."""
-    form = form or rng.choice(lang.settings)
-    k = key_name(rng, lang, key)
+    form = form or rng.choice(lang.settings)[0]
+    words = key.lower().split()
+    k = _case(words, case or rng.choice(lang.cases))
     q = pick_quote(rng, lang, flat(value))
     before, after = form.split("{v}")
-    return [before.format(k=k, q=q, K=k.upper()), *value, after.format(k=k, q=q, K=k.upper())]
+    slots = {"k": k, "q": q, "K": _case(words, "upper"), "kk": _case(words, "kebab")}
+    return [before.format(**slots), *value, after.format(**slots)]
 
 
 def comment(rng: random.Random, lang: Lang, lines: list[Line], block: bool | None = None) -> list[Line]:
@@ -88,62 +85,88 @@ def docstring(rng: random.Random, lang: Lang, lines: list[Line], indent: str = "
 _C_BLOCK = ("/*", " * ", " */")
 _JAVADOC = ("/**", " * ", " */")
 
+# Setting forms: (line with {k}/{K}/{kk}, {q} and one {v}; the block's opening lines; its closing lines).
+# A block of settings shares one form and is wrapped in its opener/closer (a dict, a
+# function, a section), so settings sit where they would in real code.
+
 LANGS: dict[str, Lang] = {
     lang.kind: lang
     for lang in (
         Lang("python", "python", (".py",), "#", None, ("snake", "upper"),
-             ("{k} = {q}{v}{q}", "{K} = {q}{v}{q}", "    {q}{k}{q}: {q}{v}{q},", "    {k}={q}{v}{q},", 'os.environ.setdefault("{K}", {q}{v}{q})'),
+             (("{K} = {q}{v}{q}", "", ""), ("{k} = {q}{v}{q}", "", ""), ("    {q}{k}{q}: {q}{v}{q},", "⟨VAR⟩ = {", "}"),
+              ("    {k}={q}{v}{q},", "⟨var⟩ = ⟨Cls⟩(", ")"), ('os.environ.setdefault("{K}", {q}{v}{q})', "", ""),
+              ("        self.{k} = {q}{v}{q}", "class ⟨Cls⟩Config:\n    def __init__(self):", "")),
              ('"', "'"), ('"""', "", '"""')),
         Lang("javascript", "javascript", (".js", ".mjs"), "//", _C_BLOCK, ("camel", "upper"),
-             ("const {k} = {q}{v}{q};", "  {k}: {q}{v}{q},", "var {k} = {q}{v}{q};", "process.env.{K} = {q}{v}{q};", "exports.{k} = {q}{v}{q};"),
+             (("const {k} = {q}{v}{q};", "", ""), ("  {k}: {q}{v}{q},", "const ⟨var⟩ = {", "};"), ("  {k}: {q}{v}{q},", "module.exports = {", "};"),
+              ("process.env.{K} = {q}{v}{q};", "", ""), ("exports.{k} = {q}{v}{q};", "", "")),
              ("'", '"', "`"), _JAVADOC),
         Lang("typescript", "typescript", (".ts", ".tsx"), "//", _C_BLOCK, ("camel", "upper"),
-             ("export const {K} = {q}{v}{q};", "const {k}: string = {q}{v}{q};", "  {k}: {q}{v}{q},", "  readonly {k} = {q}{v}{q};"),
+             (("export const {K} = {q}{v}{q};", "", ""), ("const {k}: string = {q}{v}{q};", "", ""),
+              ("  {k}: {q}{v}{q},", "export const environment = {", "};"), ("  readonly {k} = {q}{v}{q};", "export class ⟨Cls⟩Config {", "}")),
              ("'", '"'), _JAVADOC),
         Lang("java", "java", (".java",), "//", _C_BLOCK, ("upper", "camel"),
-             ('    private static final String {K} = "{v}";', '        props.setProperty("{k}", "{v}");', '    String {k} = "{v}";', '        config.put("{k}", "{v}");'),
+             (('    private static final String {K} = "{v}";', "", ""),
+              ('        props.setProperty("{k}", "{v}");', "    static Properties defaults() {\n        Properties props = new Properties();", "        return props;\n    }"),
+              ('        config.put("{k}", "{v}");', "    static {", "    }")),
              ('"',), _JAVADOC),
         Lang("go", "go", (".go",), "//", None, ("camel", "pascal"),
-             ('const {k} = "{v}"', '\t{k} := "{v}"', '\t\t{k}: "{v}",', "\t{k} = `{v}`", '\tos.Setenv("{K}", "{v}")'),
+             (('const {k} = "{v}"', "", ""), ('\t{k} := "{v}"', "func ⟨Fn⟩() {", "}"), ('\t{K}: "{v}",', "var defaultConfig = Config{", "}"),
+              ('\tos.Setenv("{K}", "{v}")', "func init() {", "}"), ("\t{k} = `{v}`", "var (", ")")),
              ('"',), ("", "// ", "")),
         Lang("c", "c", (".c", ".h"), "//", _C_BLOCK, ("upper", "snake"),
-             ('#define {K} "{v}"', 'static const char *{k} = "{v}";', '    const char *{k} = "{v}";', '    setenv("{K}", "{v}", 1);'),
+             (('#define {K} "{v}"', "", ""), ('static const char *{k} = "{v}";', "", ""),
+              ('    setenv("{K}", "{v}", 1);', "static void setup_env(void)\n{", "}")),
              ('"',), _C_BLOCK),
-        Lang("cpp", "cpp", (".cpp", ".cc", ".hpp"), "//", _C_BLOCK, ("snake", "camel"),
-             ('const std::string {k} = "{v}";', 'constexpr const char* k{k} = "{v}";', '    std::string {k}{{"{v}"}};', '    cfg["{k}"] = "{v}";'),
+        Lang("cpp", "cpp", (".cpp", ".cc", ".hpp"), "//", _C_BLOCK, ("snake", "pascal"),
+             (('const std::string {k} = "{v}";', "", ""), ('constexpr const char* k{k} = "{v}";', "namespace config {", "}  // namespace config"),
+              ('    cfg["{k}"] = "{v}";', "void LoadDefaults(Config& cfg) {", "}")),
              ('"',), ("", "/// ", "")),
         Lang("csharp", "csharp", (".cs",), "//", _C_BLOCK, ("pascal", "camel"),
-             ('        private const string {k} = "{v}";', '            var {k} = "{v}";', '            {k} = "{v}",', '        public string {k} {{ get; set; }} = "{v}";'),
+             (('        private const string {k} = "{v}";', "", ""), ('        public string {k} {{ get; set; }} = "{v}";', "", ""),
+              ('            {k} = "{v}",', "        private static readonly Settings Defaults = new Settings\n        {", "        };")),
              ('"',), ("", "/// ", "")),
         Lang("php", "php", (".php",), "//", _C_BLOCK, ("snake", "upper"),
-             ("${k} = {q}{v}{q};", "    {q}{k}{q} => {q}{v}{q},", "define({q}{K}{q}, {q}{v}{q});", "$config[{q}{k}{q}] = {q}{v}{q};"),
+             (("${k} = {q}{v}{q};", "", ""), ("    {q}{k}{q} => {q}{v}{q},", "return [", "];"), ("define({q}{K}{q}, {q}{v}{q});", "", ""),
+              ("$config[{q}{k}{q}] = {q}{v}{q};", "", "")),
              ("'", '"'), _JAVADOC),
         Lang("ruby", "ruby", (".rb",), "#", None, ("snake", "upper"),
-             ("{k} = {q}{v}{q}", "  {k}: {q}{v}{q},", "{K} = {q}{v}{q}.freeze", "  config.{k} = {q}{v}{q}", "ENV[{q}{K}{q}] ||= {q}{v}{q}"),
+             (("{K} = {q}{v}{q}.freeze", "", ""), ("  config.{k} = {q}{v}{q}", "Rails.application.configure do", "end"),
+              ("  {k}: {q}{v}{q},", "DEFAULTS = {", "}.freeze"), ("ENV[{q}{K}{q}] ||= {q}{v}{q}", "", ""), ("{k} = {q}{v}{q}", "", "")),
              ("'", '"')),
         Lang("rust", "rust", (".rs",), "//", None, ("upper", "snake"),
-             ('const {K}: &str = "{v}";', '    let {k} = "{v}";', '        {k}: "{v}".to_string(),', '    let {k} = String::from("{v}");'),
+             (('const {K}: &str = "{v}";', "", ""), ('    let {k} = "{v}";', "fn ⟨fn⟩() {", "}"),
+              ('        {k}: "{v}".to_string(),', "fn default_config() -> Config {\n    Config {", "    }\n}")),
              ('"',), ("", "/// ", "")),
         Lang("shell", "shell", (".sh", ".bash"), "#", None, ("upper",),
-             ("export {K}={q}{v}{q}", "{K}={q}{v}{q}", "  --{k} {q}{v}{q} \\", 'echo "{K}={v}" >> .env'),
+             (("export {K}={q}{v}{q}", "", ""), ("{K}={q}{v}{q}", "", ""), ("  --{kk} {q}{v}{q} \\", "./bin/⟨mod⟩ \\", "  --verbose"),
+              ('echo "{K}={v}" >> .env', "", "")),
              ('"', "'", ""), None),
         Lang("yaml", "yaml", (".yaml", ".yml"), "#", None, ("snake", "kebab", "camel"),
-             ("{k}: {q}{v}{q}", "  {k}: {q}{v}{q}", "    {k}: {q}{v}{q}", "  - name: {K}\n    value: {q}{v}{q}"),
+             (("{k}: {q}{v}{q}", "", ""), ("  {k}: {q}{v}{q}", "⟨noun⟩:", ""), ("    {k}: {q}{v}{q}", "spring:\n  datasource:", ""),
+              ("      - name: {K}\n        value: {q}{v}{q}", "    env:", ""), ("  {K}: {q}{v}{q}", "environment:", "")),
              ("", '"', "'"), None, False),
         Lang("json", "json", (".json",), None, None, ("snake", "camel"),
-             ('  "{k}": "{v}",', '    "{k}": "{v}",'), ('"',), None, False),
-        Lang("env", "dotenv", (".env",), "#", None, ("upper",), ("{K}={q}{v}{q}", "export {K}={q}{v}{q}"), ("", '"', "'"), None, False),
-        Lang("ini", "ini", (".ini", ".cfg", ".conf"), "#", None, ("snake", "dotted"), ("{k} = {v}", "{k}={v}", "{k}: {v}"), ("",), None, False),
-        Lang("toml", "toml", (".toml",), "#", None, ("snake", "kebab"), ("{k} = {q}{v}{q}",), ('"', "'"), None, False),
-        Lang("sql", "sql", (".sql",), "--", _C_BLOCK, ("snake",), ("SET @{k} = {q}{v}{q};", "-- {k}: {v}"), ("'",), None, True),
-        Lang("markdown", "markdown", (".md",), None, None, ("snake", "upper"), ("- `{k}`: `{v}`", "* **{k}**: {v}", "{K}={v}"), ("",), None, False),
+             (('  "{k}": "{v}",', "", ""), ('    "{k}": "{v}",', '  "⟨noun⟩": {', "  },")), ('"',), None, False),
+        Lang("env", "dotenv", (".env",), "#", None, ("upper",), (("{K}={q}{v}{q}", "", ""), ("export {K}={q}{v}{q}", "", "")), ("", '"', "'"), None, False),
+        Lang("ini", "ini", (".ini", ".cfg", ".conf"), "#", None, ("snake", "dotted"),
+             (("{k} = {v}", "[⟨noun⟩]", ""), ("{k}={v}", "", ""), ("{k}: {v}", "[⟨noun⟩]", "")), ("",), None, False),
+        Lang("toml", "toml", (".toml",), "#", None, ("snake", "kebab"), (("{k} = {q}{v}{q}", "[⟨noun⟩]", ""), ("{k} = {q}{v}{q}", "", "")), ('"', "'"), None, False),
+        Lang("sql", "sql", (".sql",), "--", _C_BLOCK, ("snake",), (("SET @{k} = {q}{v}{q};", "", ""), ("-- {k}: {v}", "", "")), ("'",), None, True),
+        Lang("markdown", "markdown", (".md",), None, None, ("snake", "upper"),
+             (("- `{k}`: `{v}`", "", ""), ("* **{k}**: {v}", "", ""), ("{K}={v}", "```", "```")), ("",), None, False),
         Lang("xml", "xml", (".xml", ".config", ".csproj"), None, ("<!--", "  ", "-->"), ("camel", "pascal", "dotted"),
-             ('  <add key="{k}" value="{v}" />', "    <{k}>{v}</{k}>", '  <property name="{k}" value="{v}"/>', '    <entry key="{k}">{v}</entry>'),
+             (('    <add key="{k}" value="{v}" />', "  <appSettings>", "  </appSettings>"), ("    <{k}>{v}</{k}>", "  <properties>", "  </properties>"),
+              ('  <property name="{k}" value="{v}"/>', "", ""), ('    <entry key="{k}">{v}</entry>', "  <map>", "  </map>")),
              ('"',), None, False),
         Lang("html", "html", (".html",), None, ("<!--", "  ", "-->"), ("camel", "kebab"),
-             ('  <meta name="{k}" content="{v}">', '    <input type="hidden" name="{k}" value="{v}">', '      <td class="{k}">{v}</td>', '  <div data-{k}="{v}"></div>'),
+             (('  <meta name="{k}" content="{v}">', "", ""), ('    <input type="hidden" name="{k}" value="{v}">', '  <form method="post" action="/⟨noun⟩">', "  </form>"),
+              ('      <td class="{k}">{v}</td>', "    <tr>", "    </tr>"), ("  {k}: '{v}',", "<script>\nwindow.__CONFIG__ = {", "};\n</script>")),
              ('"',), None, False),
-        Lang("dockerfile", "dockerfile", ("Dockerfile",), "#", None, ("upper",), ("ENV {K}={q}{v}{q}", "ARG {K}={q}{v}{q}", "ENV {K} {v}"), ("", '"'), None, False),
-        Lang("terraform", "hcl", (".tf", ".tfvars"), "#", _C_BLOCK, ("snake",), ('  {k} = "{v}"', '{k} = "{v}"', '    {k}  = "{v}"', '  default = "{v}"'), ('"',), None, False),
+        Lang("dockerfile", "dockerfile", ("Dockerfile",), "#", None, ("upper",), (("ENV {K}={q}{v}{q}", "", ""), ("ARG {K}={q}{v}{q}", "", ""), ("ENV {K} {v}", "", "")), ("", '"'), None, False),
+        Lang("terraform", "hcl", (".tf", ".tfvars"), "#", _C_BLOCK, ("snake",),
+             (('  {k} = "{v}"', 'resource "⟨tfres⟩" "⟨noun⟩" {', "}"), ('{k} = "{v}"', "", ""), ('  {k} = "{v}"', "locals {", "}"),
+              ('    {K} = "{v}"', 'resource "aws_lambda_function" "⟨noun⟩" {\n  environment {\n    variables = {', "    }\n  }\n}")),
+             ('"',), None, False),
     )
 }

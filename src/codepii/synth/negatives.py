@@ -66,24 +66,26 @@ def _value_negative(c: Ctx) -> tuple[str, str]:
 
 
 def negative_block(c: Ctx) -> list[Line]:
-    """One to four lines of look-alikes, as settings, comments or code."""
+    """One to four lines of look-alikes: environment reads, a comment, or settings."""
     r = c.rng
+    roll = r.random()
+    if roll < 0.15 and c.kind not in ("json", "xml", "html", "markdown", "ini", "toml", "env"):
+        return [_env_read(c) for _ in range(r.randint(1, 3))]
+    if roll < 0.3 and c.kind != "json":
+        doc_ip = r.choice(DOC_IPS).format(r.randint(1, 254))
+        text = r.choice((
+            f"Replace {r.choice(PLACEHOLDERS) or '<token>'} with your own key before deploying.",
+            f"e.g. connect to {doc_ip} or 127.0.0.1:8080; bind to 0.0.0.0 in containers",
+            f"Requires version {_version(r)} or later (OID {r.choice(OIDS)}).",
+            "class Alice and def bob() are fixtures of the protocol tests, not people.",
+            f"Build {rand(r, HEX, 12)} fixed the checksum {rand(r, HEX, 32)}.",
+        ))
+        return c.comment([[text]], block=False)
     lines: list[Line] = []
+    seen: set[str] = set()
     for _ in range(r.randint(1, 4)):
-        roll = r.random()
-        if roll < 0.15 and c.kind not in ("json", "xml", "html", "markdown", "ini", "toml", "env"):
-            lines.append(_env_read(c))
-        elif roll < 0.25:
-            doc_ip = r.choice(DOC_IPS).format(r.randint(1, 254))
-            text = r.choice((
-                f"Replace {r.choice(PLACEHOLDERS) or '<token>'} with your own key before deploying.",
-                f"e.g. connect to {doc_ip} or 127.0.0.1:8080; bind to 0.0.0.0 in containers",
-                f"Requires version {_version(r)} or later (OID {r.choice(OIDS)}).",
-                f"class Alice and def bob() are fixtures of the protocol tests, not people.",
-                f"Build {rand(r, HEX, 12)} fixed the checksum {rand(r, HEX, 32)}.",
-            ))
-            lines += c.comment([[text]], block=False)
-        else:
-            key, value = _value_negative(c)
+        key, value = _value_negative(c)
+        if key not in seen:
+            seen.add(key)
             lines.append(c.set(key, [value]))
     return lines

@@ -35,8 +35,10 @@ def ipv4(rng: random.Random) -> str:
 
 def ipv4_network(rng: random.Random) -> tuple[str, int]:
     """(network address, prefix length) for CIDR notation; the address is labeled, the suffix not."""
-    prefix = rng.choice((8, 12, 16, 20, 22, 24, 24, 24, 28, 32))
+    prefix = rng.choice((16, 20, 22, 24, 24, 24, 26, 28, 32))
     addr = ipv4(rng).split(".")
+    if addr[0] == "10" and rng.random() < 0.3:
+        return "10.0.0.0", 8
     keep = prefix // 8
     octets = [o if i < keep else "0" for i, o in enumerate(addr)]
     if prefix == 32:
