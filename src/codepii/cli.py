@@ -19,6 +19,7 @@ from .errors import exit_on_user_error
 # name -> module; the order is the order of ``codepii --help``.
 COMMANDS: dict[str, str] = {
     "validate": "codepii.commands.validate",
+    "synth": "codepii.commands.synth",
     "detect": "codepii.commands.detect",
 }
 
