@@ -55,7 +55,12 @@ def records_hash(records: Sequence[Mapping]) -> str:
 
 def tokenizer_hash(tokenizer) -> str:
     backend = getattr(tokenizer, "backend_tokenizer", None)
-    blob = backend.to_str() if backend is not None else json.dumps(tokenizer.get_vocab(), sort_keys=True)
+    if backend is None:
+        blob = json.dumps(tokenizer.get_vocab(), sort_keys=True)
+    else:
+        # Truncation/padding are call settings the tokenizer remembers, not part of its identity.
+        state = {k: v for k, v in json.loads(backend.to_str()).items() if k not in ("truncation", "padding")}
+        blob = json.dumps(state, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
