@@ -18,6 +18,7 @@ import sys
 import time
 
 from codepii.errors import CodepiiError, exit_on_user_error
+from codepii.labels import MAIN_CATEGORIES
 from codepii.metrics import index_gold, iter_rows, score_predictions
 from codepii.progress import progress
 from codepii.records import write_records
@@ -40,6 +41,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--model", help="model dir: run it on the gold files (as --detector model unless --detector says)")
     p.add_argument("--detector", action="append", default=[], choices=DETECTOR_KINDS,
                    help="run this detector on the gold files; repeatable (model and hybrid need --model)")
+    p.add_argument("--min-score", type=float, metavar="T",
+                   help="run model/hybrid with every category's threshold at T instead of the model's own, "
+                   "so that the threshold sweep covers [T, 1]")
     p.add_argument("--json", help="write the metrics JSON here")
     p.add_argument("--markdown", help="write the Markdown table here (it is also printed)")
     p.add_argument("--report", help="write the self-contained HTML report here")
@@ -67,10 +71,12 @@ def setup_systems(args: argparse.Namespace, gold: dict) -> list[tuple[str, objec
     for kind in kinds:
         from codepii.mask.detectors import build_detector
 
-        detector = build_detector(kind, model=None if kind == "patterns" else args.model)
+        options = {} if args.min_score is None else {"thresholds": {c: args.min_score for c in MAIN_CATEGORIES}}
+        detector = build_detector(kind, model=None if kind == "patterns" else args.model, **options)
         records = progress(gold.values(), desc=f"detecting ({kind})", unit="file", total=len(gold))
         rows = ((f"{kind} detector, record {i}", r) for i, r in enumerate(detector.detect_records(records), 1))
-        info = {"source": f"detector {kind}", "model": args.model, "fingerprint": detector.fingerprint()}
+        info = {"source": f"detector {kind}", "model": args.model, "min_score": args.min_score,
+                "fingerprint": detector.fingerprint()}
         systems.append((kind, rows, info))
     if not systems:
         raise CodepiiError("nothing to score: give --pred PATH, --model DIR or --detector patterns")
@@ -101,6 +107,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if args.max_files < 0:
         raise CodepiiError(f"--max-files {args.max_files}: must be 0 or more")
+    if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:
+        raise CodepiiError(f"--min-score {args.min_score}: must be a probability in [0, 1]")
     gold = index_gold(iter_rows(args.gold))
     if not gold:
         raise CodepiiError(f"{args.gold}: no gold records")

@@ -124,7 +124,8 @@ def tiny_model_dir(tmp_path_factory):
     tokenizer = train_tokenizer(list(FILES.values()) * 20, vocab_size=300)
     tagset = TagSet.from_mapping("default")
     model = build_tiny_model(tokenizer, tagset, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
-    meta = ModelMeta(tagset=tagset.to_dict(), max_length=24, stride=8, thresholds={c: 0.05 for c in MAIN_CATEGORIES})
+    # Random weights give near-uniform tag probabilities: at these thresholds it predicts nothing.
+    meta = ModelMeta(tagset=tagset.to_dict(), max_length=24, stride=8, thresholds={c: 0.99 for c in MAIN_CATEGORIES})
     save_model_dir(path, model, tokenizer, meta)
     return path
 
@@ -132,12 +133,12 @@ def tiny_model_dir(tmp_path_factory):
 def test_model_and_hybrid_detectors_match_their_saved_predictions(data, tiny_model_dir):
     tmp, gold, _ = data
     out = _run("--gold", gold, "--model", tiny_model_dir, "--detector", "model", "--detector", "hybrid",
-               "--json", str(tmp / "live.json"), "--save-pred", str(tmp / "preds"))
+               "--min-score", "0.05", "--json", str(tmp / "live.json"), "--save-pred", str(tmp / "preds"))
     assert out.returncode == 0, out.stderr
     live = json.loads((tmp / "live.json").read_text())
     assert list(live["systems"]) == ["model", "hybrid"]
     assert live["runs"]["model"]["model"] == tiny_model_dir and live["runs"]["model"]["fingerprint"]
-    assert live["systems"]["model"]["overlap"]["micro"]["predicted"] > 0
+    assert live["systems"]["model"]["overlap"]["micro"]["predicted"] > 0  # --min-score overrode the 0.99s
     # scoring the saved predictions as files gives the same numbers as scoring the live run
     out = _run("--gold", gold, "--pred", str(tmp / "preds" / "model.jsonl"), "--pred", str(tmp / "preds" / "hybrid.jsonl"),
                "--json", str(tmp / "files.json"))
@@ -145,8 +146,21 @@ def test_model_and_hybrid_detectors_match_their_saved_predictions(data, tiny_mod
     assert json.loads((tmp / "files.json").read_text())["systems"] == live["systems"]
 
 
-def test_model_detector_without_model_dir_is_a_one_line_error(data):
+def test_model_dir_alone_runs_the_model_detector(data, tiny_model_dir):
+    tmp, gold, _ = data
+    out = _run("--gold", gold, "--model", tiny_model_dir, "--json", str(tmp / "m.json"))
+    assert out.returncode == 0, out.stderr
+    metrics = json.loads((tmp / "m.json").read_text())
+    assert list(metrics["systems"]) == ["model"]
+    assert metrics["systems"]["model"]["overlap"]["micro"]["predicted"] == 0  # the model's own 0.99 thresholds
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--detector", "hybrid"], "needs a model dir"),
+    (["--detector", "patterns", "--min-score", "2"], "--min-score 2.0: must be a probability"),
+])
+def test_detector_option_errors_are_one_line(data, args, message):
     _, gold, _ = data
-    out = _run("--gold", gold, "--detector", "hybrid")
+    out = _run("--gold", gold, *args)
     assert out.returncode == 2
-    assert "needs a model dir" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
