@@ -34,7 +34,13 @@ _EXTRA_NAMES = (
     "Jason Sam Peter Jim Bill Bob Alex Chris Dan Ben Matt Mike Joe Tom Jon Will Josh Stefan Hans Jens Jan Pablo Petr "
     "Inada Dino Carl Kumar Jelle Kirill Alyssa Mariatta Brandt Erlend Itamar Hynek Glyph Armin Donald Jeff Jean Marc "
     "Rossum Peters Drake Warsaw Hettinger Hylton Montanaro Lemburg Storchaka Stinner Pitrou Brandl Dickinson Coghlan "
-    "Ka-Ping Yee Ward Gustabel Sajip Dower Langa Salgado Galindo Hastings Heimes Ronacher Reitz Lundh Svensson Wouters"
+    "Ka-Ping Yee Ward Gustabel Sajip Dower Langa Salgado Galindo Hastings Heimes Ronacher Reitz Lundh Svensson Wouters "
+    "John George Charles Edward Henry Frank Walter Arthur Harold Albert Louis Roger Ralph Howard Eugene Philip Wayne "
+    "Russell Bobby Randy Jerry Dennis Douglas Ray Harry Carlos Jose Juan Luis Jesse Keith Lawrence Roy Craig Alan Shawn "
+    "Samuel Patrick Jonathan Stephen Larry Justin Scott Brandon Benjamin Gregory Aaron Adam Nathan Zach Kyle Dylan "
+    "Anna Marie Julie Alice Emma Olivia Grace Rose Claire Lucy Ruth Joan Jane Jean Judy Diana Joyce Martha Emily "
+    "Kathy Karen Betty Dorothy Sara Sarah Heather Nicole Amy Angela Kelly Rachel Christine Catherine Maria Anne "
+    "Wolfgang Klaus Jürgen Pierre Jacques Giovanni Paolo Hiro Takeshi Yoshi Raj Amit Sanjay Vlad Sergei Andrei"
 ).split()
 _NAME_WORDS = "|".join(sorted({re.escape(n) for n in [*FIRST_NAMES, *_EXTRA_NAMES]}))
 
@@ -51,6 +57,10 @@ RISKY = re.compile(
             r"(?i:/home/|/Users/|\\Users\\|github\.com/|gitlab\.com/|bitbucket|twitter)|~[a-z]",
             r"(?<![\w.])@[A-Za-z][\w-]+",  # @handles (decorators are handled below)
             rf"\b(?:{_NAME_WORDS})\b",  # person names
+            r"\b[A-Z]\.(?:\s?[A-Z]\.)*\s?(?:[A-Z][a-z]+|[A-Z]{2,})\b",  # initials and a surname (citations)
+            r"\b[A-Z][a-z]+,\s[A-Z]\.",  # "Surname, F." (bibliographies)
+            r"\b(?:by|from|to|per|ask|cc|with|and)\s+[A-Z][a-z]+\s+[A-Z][a-z]+",  # "patch by First Last"
+            r"\b[A-Z][a-z]+\s+[A-Z][a-z]+'s\b",  # "Collin Winter's fix"
             r"\b\d{9,}\b",  # long numbers (account and user IDs)
             r"[^\x00-\x7f]",  # non-ASCII text (names in other scripts)
         )
@@ -121,6 +131,20 @@ class CarrierPool:
         return Carrier(rel, kind, [])
 
 
+# A planted block must not land inside an unfinished expression (argument lists, literals, continuations).
+_OPEN_ENDINGS = (",", "(", "[", "\\", "=", "+", "&&", "||", ".", "%")
+
+
+def _can_plant(kind: str, before: str, after: str) -> bool:
+    """Whether a context may go between two consecutive carrier lines."""
+    prev, nxt = before.rstrip(), after.lstrip()
+    if kind == "json":  # a planted member ends with a comma: after "{" or ",", before another member
+        return prev.endswith(("{", ",")) and not nxt.startswith(("}", "]"))
+    if prev.endswith(_OPEN_ENDINGS) or (kind == "python" and prev.endswith("{")):
+        return False
+    return not nxt.startswith((")", "]", ".", "+", "&&", "||", "else", "elif", "except", "finally", "catch"))
+
+
 def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
@@ -147,9 +171,7 @@ def assemble_carrier(rng: random.Random, carrier: Carrier, n_contexts: int):
         place(b, c, [o for o in contexts_for(carrier.kind) if o.name == "license_header"])
         n_contexts -= 1
     lines = carrier.lines
-    # In JSON a planted member (it ends with a comma) must follow "{" or "," and precede another member.
-    slots = [i for i in range(1, len(lines)) if carrier.kind != "json"
-             or (lines[i - 1].rstrip().endswith(("{", ",")) and not lines[i].lstrip().startswith(("}", "]")))]
+    slots = [i for i in range(1, len(lines)) if _can_plant(carrier.kind, lines[i - 1], lines[i])]
     points = sorted(rng.sample(slots, min(n_contexts, len(slots))))
     k = 0
     for i, line in enumerate(lines):

@@ -44,6 +44,13 @@ PASSWORD_KEYS = ("password", "db password", "passwd", "pwd", "smtp password", "r
                  "mysql root password", "postgres password", "ldap bind password", "mail pass", "db pass", "keystore password")
 DB_SCHEMES = (("postgresql", 5432), ("postgres", 5432), ("mysql", 3306), ("mongodb", 27017), ("redis", 6379),
               ("amqp", 5672), ("mssql", 1433), ("mongodb+srv", None), ("ftp", 21), ("smtp", 587), ("ldap", 389))
+CONNECT_CALLS = {
+    "python": ("create_engine", "MongoClient", "redis.from_url", "psycopg2.connect", "pika.URLParameters"),
+    "javascript": ("mysql.createConnection", "mongoose.connect", "new Pool", "createClient"), "typescript": ("new DataSource", "mongoose.connect", "new Redis"),
+    "java": ("DriverManager.getConnection", "MongoClients.create"), "go": ("sql.Open", "redis.ParseURL", "mongo.Connect"),
+    "ruby": ("Sequel.connect", "Redis.new"), "php": ("new PDO", "new MongoDB\\Client"), "rust": ("PgPool::connect", "redis::Client::open"),
+    "csharp": ("new NpgsqlConnection", "new MongoClient"), "cpp": ("pqxx::connection",), "c": ("PQconnectdb", "mysql_real_connect"),
+}
 HOSTNAMES = ("db.internal", "localhost", "postgres", "mysql.prod.local", "cluster0.mongodb.net", "redis-master", "mq.svc.cluster.local")
 
 
@@ -89,8 +96,8 @@ def ctx_connection_string(c: Ctx) -> list[Line]:
     roll = r.random()
     if roll < 0.6:
         url = db_url(c)
-        if c.code and r.random() < 0.5:
-            fn = r.choice(("create_engine", "MongoClient", "redis.from_url", "psycopg2.connect", "mysql.createConnection", "sql.Open", "DriverManager.getConnection"))
+        if c.code and c.kind in CONNECT_CALLS and r.random() < 0.5:
+            fn = r.choice(CONNECT_CALLS[c.kind])
             line = c.call(r.choice(("engine", "conn", "client", "db")), fn, url)
             if line:
                 return [line]
