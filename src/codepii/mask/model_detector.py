@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
@@ -98,7 +97,6 @@ class ModelDetector(Detector):
         dtype=None,
         tokenize_workers: int = 1,
         prefetch_batches: int = 4,
-        source: str = "",
     ):
         self.model, self.tokenizer, self.meta = model, tokenizer, meta
         self.tagset = meta.tag_set()
@@ -109,7 +107,6 @@ class ModelDetector(Detector):
         self.max_tokens_per_batch = max(max_tokens_per_batch, self.max_length)
         self.device, self.dtype = device, dtype
         self.tokenize_workers, self.prefetch_batches = tokenize_workers, prefetch_batches
-        self.source = source
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.windows_run = 0  # counters for benchmarks: windows and real (unpadded) tokens
         self.tokens_run = 0
@@ -140,7 +137,6 @@ class ModelDetector(Detector):
             dtype=pick_dtype(cfg.dtype, device),
             tokenize_workers=cfg.tokenize_workers,
             prefetch_batches=cfg.prefetch_batches,
-            source=os.path.abspath(cfg.model),
         )
 
     # ------------------------------------------------------------------ API
@@ -176,7 +172,7 @@ class ModelDetector(Detector):
     def fingerprint(self) -> str:
         blob = json.dumps(
             {
-                "model": self.source or self.meta.base_model,
+                "base_model": self.meta.base_model,
                 "weights": self._weights_digest(),
                 "thresholds": self.thresholds,
                 "default_threshold": self.default_threshold,
