@@ -1,0 +1,100 @@
+"""Pseudo-labels as StarPII made them: keep a model's spans by per-class confidence and trigger words.
+
+Rules (BigCode bigcode-dataset/pii, the StarCoder paper), all configuration:
+- a span is kept when its score reaches its class's ``min_score``
+  (NAME/USERNAME 0.7, EMAIL 0.9 by default);
+- a whole file is dropped when it holds a NAME or USERNAME span scored below
+  ``drop_file_below`` (0.6 / 0.61): the model was unsure about that file;
+- KEY and PASSWORD spans are kept only when a trigger word (``key``, ``auth``,
+  ``token``, ``pwd``, ``passw``...) occurs within ``trigger_window_chars``
+  characters before the span on the same line; the trigger closest to the span
+  decides whether it is a KEY or a PASSWORD.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from .errors import ConfigError
+from .labels import MAIN_CATEGORIES
+from .spans import Span
+
+
+@dataclass(frozen=True)
+class PseudoLabelConfig:
+    model: str = ""  # a codepii model dir (train/train.py's output_dir/model)
+    input: str = ""  # unlabeled corpus: path, glob, directory or URL of {"id", "content", ...} records
+    output: str = "pseudo.jsonl"  # gold records for a first training phase
+    text_column: str = "content"
+    batch_rows: int = 32  # records per detector call
+    max_records: int | None = None
+    candidate_threshold: float = 0.3  # the detector keeps spans scored at least this; the rules below decide
+    min_score: dict[str, float] = field(
+        default_factory=lambda: {"NAME": 0.7, "USERNAME": 0.7, "EMAIL": 0.9, "IP_ADDRESS": 0.5,
+                                 "ID": 0.5, "KEY": 0.5, "PASSWORD": 0.5}
+    )
+    drop_file_below: dict[str, float] = field(default_factory=lambda: {"NAME": 0.6, "USERNAME": 0.61})
+    triggers: dict[str, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            "KEY": ("key", "auth", "token", "secret", "bearer", "credential", "signature"),
+            "PASSWORD": ("pwd", "passw", "passphrase", "pass="),
+        }
+    )
+    trigger_window_chars: int = 100  # how far before the span (same line) a trigger may be
+    keep_empty: bool = True  # keep files with no entity left (negatives teach the O class)
+
+    def __post_init__(self) -> None:
+        for key in ("min_score", "drop_file_below", "triggers"):
+            bad = [c for c in getattr(self, key) if c not in MAIN_CATEGORIES]
+            if bad:
+                raise ConfigError(f"config key '{key}.{bad[0]}': not a main category ({', '.join(MAIN_CATEGORIES)})")
+        for key in ("min_score", "drop_file_below"):
+            for c, v in getattr(self, key).items():
+                if not 0.0 <= v <= 1.0:
+                    raise ConfigError(f"config key '{key}.{c}': {v} is not a probability in [0, 1]")
+        if self.trigger_window_chars < 1:
+            raise ConfigError("config key 'trigger_window_chars' must be >= 1")
+
+
+def trigger_category(text: str, span: Span, cfg: PseudoLabelConfig) -> str | None:
+    """The class of the trigger word closest before ``span`` on its line, or None without one."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    lo = max(line_start, span.start - cfg.trigger_window_chars)
+    window = text[lo : span.start].lower()
+    best, best_end = None, -1
+    for category, words in cfg.triggers.items():
+        for word in words:
+            end = window.rfind(word.lower())
+            if end >= 0 and end + len(word) > best_end:
+                best, best_end = category, end + len(word)
+    return best
+
+
+def select_entities(text: str, spans: Sequence[Span], cfg: PseudoLabelConfig) -> list[Span] | None:
+    """The spans to keep as pseudo-gold, or None when the file is to be dropped."""
+    kept = []
+    for s in spans:
+        floor = cfg.drop_file_below.get(s.category)
+        if floor is not None and (s.score or 0.0) < floor:
+            return None
+        category = s.category
+        if category in cfg.triggers:
+            category = trigger_category(text, s, cfg)
+            if category is None:
+                continue  # a KEY/PASSWORD without a trigger word nearby
+        if (s.score or 0.0) >= cfg.min_score.get(category, 0.5):
+            kept.append(Span(s.start, s.end, category, s.score))
+    return kept
+
+
+def pseudo_records(records: Sequence[Mapping], found: Sequence[Sequence[Span]], cfg: PseudoLabelConfig):
+    """Gold records (DESIGN.md) for the records whose spans survive; yields (record or None) per input."""
+    for r, spans in zip(records, found):
+        text = r[cfg.text_column]
+        kept = select_entities(text, spans, cfg)
+        if kept is None or (not kept and not cfg.keep_empty):
+            yield None
+            continue
+        out = {k: v for k, v in r.items() if k not in ("entities", cfg.text_column)}
+        out.update({"id": r.get("id"), "content": text, "entities": [s.to_dict() for s in kept]})
+        yield out
