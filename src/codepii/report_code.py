@@ -26,6 +26,7 @@ LIGHT_COLOURS = MappingProxyType({
 assert set(MAIN_CATEGORIES) <= set(LIGHT_COLOURS), "every main category needs a colour"
 
 CONTEXT_LINES = 2  # lines shown around each highlighted line
+MAX_SHOWN_LINES = 400  # per file; a long file with spans everywhere is cut after this many rows
 
 
 def _esc(text: str) -> str:
@@ -125,12 +126,18 @@ def _shown_lines(f: FileResult, n_lines: int, context: int) -> list[bool]:
     return show
 
 
-def render_file(f: FileResult, context: int = CONTEXT_LINES) -> str:
+def render_file(f: FileResult, context: int = CONTEXT_LINES, max_rows: int = MAX_SHOWN_LINES) -> str:
     """A ``<table class="code">`` of the file: numbered lines, highlights, folded unmarked stretches."""
     lines = _html_lines(f)
     show = _shown_lines(f, len(lines), context)
     rows, i = [], 0
     while i < len(lines):
+        if len(rows) >= max_rows:
+            rows.append(
+                f'<tr class="gap"><td class="no">⋯</td><td class="src">lines {i + 1}–{len(lines)} not shown '
+                f"(the view stops after {max_rows} rows)</td></tr>"
+            )
+            break
         if show[i]:
             rows.append(f'<tr><td class="no">{i + 1}</td><td class="src">{lines[i] or " "}</td></tr>')
             i += 1

@@ -54,7 +54,7 @@ table.code tr.gap td { color: #98a2b3; background: #f9fafb; font-style: italic; 
 .hit { box-shadow: inset 0 -3px 0 var(--g); }
 .dc { text-decoration: underline dotted #98a2b3 2px; }
 .un { background: #eaecf0; }
-.chip { font: 600 9.5px/1 system-ui, sans-serif; padding: 1px 4px; border-radius: 3px; margin: 0 2px; vertical-align: 2px; user-select: none; color: #1d2330; background: var(--c); }
+.chip { white-space: nowrap; word-break: normal; font: 600 9.5px/1 system-ui, sans-serif; padding: 1px 4px; border-radius: 3px; margin: 0 2px; vertical-align: 2px; user-select: none; color: #1d2330; background: var(--c); }
 .chip.fp, .chip.miss { background: #fff; outline: 1.5px solid #d92d20; color: #b42318; box-shadow: none; }
 .chip.un { background: #eaecf0; color: #475467; }
 """
@@ -100,6 +100,23 @@ def metrics_table(metrics: Mapping) -> str:
             cells += [_cell(leak, lower_is_better=True), f"<td>{o['predicted']}</td>"]
         rows.append(f'<tr class="{"micro" if cat == MICRO else ""}">' + "".join(cells) + "</tr>")
     return f'<table class="metrics"><thead>{head1}{head2}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def seqeval_html(metrics: Mapping) -> str:
+    """Word-level seqeval F1 per class and system, or '' when it was not computed."""
+    systems = {n: m["seqeval"] for n, m in metrics["systems"].items() if "seqeval" in m}
+    if not systems:
+        return ""
+    head = "<tr><th class=\"cat\">class</th>" + "".join(f"<th>{_esc(n)} F1</th>" for n in systems) + "</tr>"
+    rows = [
+        f'<tr class="{"micro" if cat == MICRO else ""}"><td class="cat">{_esc(cat)}</td>'
+        + "".join(_cell(s[cat]["f1"] if cat in s else None) for s in systems.values()) + "</tr>"
+        for cat in ROWS
+    ]
+    return (
+        "<h2>Entity-level seqeval (IOB2 strict, word tokens)</h2>"
+        f'<table class="metrics"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
+    )
 
 
 def _svg(fig) -> str:
@@ -240,6 +257,7 @@ def render_html(results: Sequence[SystemResult], metrics: Mapping, gold_source: 
         "category (lower is better). — : zero denominator. Gold *_LICENSE counts as its main category; *_EXAMPLE and "
         "AMBIGUOUS are don't care.</p>",
         f'<div class="chart">{bar_chart(metrics)}</div>',
+        seqeval_html(metrics),
     ]
     sweeps = [(r.name, threshold_sweep(r.files)) for r in results]
     sweeps = [(n, s) for n, s in sweeps if s is not None]

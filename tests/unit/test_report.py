@@ -141,3 +141,17 @@ def test_report_renders_in_headless_chromium(tmp_path):
     assert (np.abs(pixels - email_bg).max(axis=2) <= 3).sum() > 200
     r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
     assert ((g > r + 15) & (g > b + 15)).sum() > 500
+
+
+def test_render_file_stops_after_max_rows():
+    text = "".join(f"k{i} = 'a@b.io'\n" for i in range(30))
+    spans = [Span(text.index(f"k{i} ") + len(f"k{i} = '"), text.index(f"k{i} ") + len(f"k{i} = 'a@b.io"), "EMAIL")
+             for i in range(30)]
+    out = render_file(score_file("f", text, spans, []), max_rows=10)
+    assert out.count("<tr>") == 10 and "lines 11–30 not shown" in out
+
+
+def test_html_shows_seqeval_when_computed():
+    results = _results()[:1]
+    assert "Entity-level seqeval" not in render_html(results, metrics_json(results), "g")
+    assert "Entity-level seqeval" in render_html(results, metrics_json(results, with_seqeval=True), "g")
