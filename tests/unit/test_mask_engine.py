@@ -179,6 +179,13 @@ def test_hash_values_needs_a_key_and_writes_only_hashes(tmp_path, monkeypatch):
     assert all(len(e["value_hash"]) == 64 for e in pii) and SECRET_EMAIL not in json.dumps(pii)
 
 
+def test_partial_placeholders_keep_the_other_defaults(tmp_path):
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(2))
+    run(tmp_path, str(tmp_path / "in" / "a.jsonl"), **{"placeholders.IP_ADDRESS": "<IP>", "placeholders.EMAIL": "(mail)"})
+    text = read_records(str(tmp_path / "out" / "a.jsonl"))[0]["content"]
+    assert text == "# by (mail)\nhost = '<IP>'\nx = 0\n"
+
+
 def test_shard_names_keep_subdirectories_apart():
     assert shard_names(["/d/x/a.jsonl", "/d/y/a.jsonl"]) == ["x/a.jsonl", "y/a.jsonl"]
     assert shard_names(["/d/a.jsonl"]) == ["a.jsonl"]

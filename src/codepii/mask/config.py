@@ -44,6 +44,7 @@ class MaskConfig:
     pii_column: str = "pii"
     batch_rows: int = 256  # rows per read/detect/write batch (also the Parquet row group size)
     max_text_bytes: int = 50_000_000  # rows whose text is larger (UTF-8 bytes) go to the rejects file
+    # Merged over labels.DEFAULT_PLACEHOLDERS: placeholders.EMAIL=X changes one and keeps the others.
     placeholders: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PLACEHOLDERS))
     # Detected but left in the text (still listed in the pii column), e.g. [USERNAME] as the reference did.
     keep_categories: tuple[str, ...] = ()
@@ -67,6 +68,11 @@ def output_fingerprint(cfg: MaskConfig) -> str:
     for key in _NOT_IN_FINGERPRINT:
         data.pop(key)
     return fingerprint(data)
+
+
+def effective_placeholders(cfg: MaskConfig) -> dict[str, str]:
+    """The defaults with the configured placeholders on top (a partial mapping never unmasks a category)."""
+    return {**DEFAULT_PLACEHOLDERS, **cfg.placeholders}
 
 
 def validate(cfg: MaskConfig) -> None:

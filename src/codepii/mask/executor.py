@@ -23,7 +23,7 @@ from ..errors import CodepiiError, ConfigError
 from ..progress import progress
 from ..records import detect_format, expand_paths, is_url
 from .base import Detector
-from .config import MaskConfig, output_fingerprint, rank_and_world
+from .config import MaskConfig, effective_placeholders, output_fingerprint, rank_and_world
 from .manifest import Manifest, is_finished, remove_manifest, shard_paths, write_manifest
 from .replace import Replacer
 from .shards import RejectsWriter, open_reader, open_writer, remove_stale_temps, sha256_of
@@ -55,7 +55,22 @@ def build_detector(cfg: MaskConfig) -> Detector:
         return cls(**dict(cfg.detector_options))
     from .detectors import build_detector as build
 
-    return build(cfg.detector, model=cfg.model, **dict(cfg.detector_options))
+    return build(cfg.detector, model=cfg.model, **local_device(cfg, dict(cfg.detector_options)))
+
+
+def local_device(cfg: MaskConfig, options: dict) -> dict:
+    """Under torchrun/accelerate (LOCAL_RANK set), ``device: auto`` becomes this process's own GPU.
+
+    Without this every process of a node would load its model onto cuda:0. Ray
+    actors need nothing: Ray sets CUDA_VISIBLE_DEVICES per actor.
+    """
+    if cfg.detector == "patterns" or options.get("device", "auto") != "auto" or "LOCAL_RANK" not in os.environ:
+        return options
+    import torch
+
+    if torch.cuda.is_available():
+        options["device"] = f"cuda:{int(os.environ['LOCAL_RANK']) % torch.cuda.device_count()}"
+    return options
 
 
 def hash_key(cfg: MaskConfig) -> bytes | None:
@@ -114,7 +129,7 @@ def process_shard(
     steps = [
         RowValidator(cfg.text_column, cfg.max_text_bytes),
         DetectStep(detector),
-        ReplaceStep(Replacer(cfg.placeholders, cfg.keep_categories, hash_key(cfg)), cfg.text_column, cfg.pii_column),
+        ReplaceStep(Replacer(effective_placeholders(cfg), cfg.keep_categories, hash_key(cfg)), cfg.text_column, cfg.pii_column),
     ]
     rejects = RejectsWriter(rejects_path)
     rows_in = text_bytes = 0

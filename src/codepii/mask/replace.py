@@ -36,6 +36,7 @@ class Replacer:
 
     ``placeholders``: main category -> substitute; a category without one (and
     not IP_ADDRESS) or listed in ``keep_categories`` is left in the text.
+    IP_ADDRESS gets a pool address of its family unless it has a placeholder.
     ``hash_key``: when given, each pii entry carries ``value_hash``, an
     HMAC-SHA256 of the original value under that key (never the value).
     """
@@ -65,7 +66,8 @@ class Replacer:
             value = text[s.start : s.end]
             key = (s.category, value)
             if key not in chosen:
-                chosen[key] = self._new_ip(value, used_ips) if s.category == IP_CATEGORY else self.placeholders[s.category]
+                pooled = s.category == IP_CATEGORY and IP_CATEGORY not in self.placeholders
+                chosen[key] = self._new_ip(value, used_ips) if pooled else self.placeholders[s.category]
             out.append(chosen[key])
         return out
 
