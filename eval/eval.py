@@ -75,7 +75,7 @@ def setup_systems(args: argparse.Namespace, gold: dict) -> list[tuple[str, objec
         detector = build_detector(kind, model=None if kind == "patterns" else args.model, **options)
         records = progress(gold.values(), desc=f"detecting ({kind})", unit="file", total=len(gold))
         rows = ((f"{kind} detector, record {i}", r) for i, r in enumerate(detector.detect_records(records), 1))
-        info = {"source": f"detector {kind}", "model": args.model, "min_score": args.min_score,
+        info = {"source": f"detector {kind}", "detector": kind, "model": args.model, "min_score": args.min_score,
                 "fingerprint": detector.fingerprint()}
         systems.append((kind, rows, info))
     if not systems:
@@ -115,7 +115,7 @@ def main(argv=None) -> int:
 
     results, runs = [], {}
     for name, rows, info in setup_systems(args, gold):
-        if args.save_pred and info["source"].startswith("detector"):
+        if args.save_pred and "detector" in info:
             rows = save_predictions(args.save_pred, name, rows)
         t0 = time.perf_counter()
         results.append(score_predictions(gold, rows, name))
