@@ -40,7 +40,8 @@ def ctx_host_list(c: Ctx) -> list[Line]:
         return [[f"[{r.choice(('webservers', 'db', 'workers', 'k8s_nodes'))}]"]] + [[f"{r.choice(('web', 'db', 'node'))}{i:02d} ansible_host=", *it] for i, it in enumerate(v4, 1)]
     if k in ("yaml", "markdown"):
         key = r.choice(("hosts", "allowed_ips", "seeds", "trusted_proxies", "nameservers"))
-        return [[f"{key}:"]] + [["  - ", *it] for it in items] if k == "yaml" else [["- `", *it, "`"] for it in items]
+        q = '"' if port else ""
+        return [[f"{key}:"]] + [["  - " + q, *it, q] for it in items] if k == "yaml" else [["- `", *it, "`"] for it in items]
     if k == "shell":
         if r.random() < 0.5:
             return [["for h in ", *[p for it in items for p in (*it, " ")], "; do"], ["  ssh deploy@$h uptime"], ["done"]]
@@ -142,8 +143,8 @@ def ctx_sql_users(c: Ctx) -> list[Line]:
     rows: list[Line] = []
     for i in range(r.randint(1, 8)):
         p = c.person() if r.random() < 0.8 else None
-        vals = [str(i + 1), ", '", c.user(p.username if p else example_username(r)), "', '", c.email(p.email if p else example_email(r)), "', '",
-                c.name(p) if p else "Test User", "'"]
+        name = c.pii(p.name.replace("'", "’"), "NAME") if p else c.pii(r.choice(("Test User", "John Doe", "Jane Doe")), "NAME_EXAMPLE")
+        vals = [str(i + 1), ", '", c.user(p.username if p else example_username(r)), "', '", c.email(p.email if p else example_email(r)), "', '", name, "'"]
         if "password" in cols:
             vals += [", '", Pii(password(r).replace("'", "#"), "PASSWORD"), "'"]
         if "last_login_ip" in cols:

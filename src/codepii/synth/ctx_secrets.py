@@ -44,6 +44,8 @@ PASSWORD_KEYS = ("password", "db password", "passwd", "pwd", "smtp password", "r
                  "mysql root password", "postgres password", "ldap bind password", "mail pass", "db pass", "keystore password")
 DB_SCHEMES = (("postgresql", 5432), ("postgres", 5432), ("mysql", 3306), ("mongodb", 27017), ("redis", 6379),
               ("amqp", 5672), ("mssql", 1433), ("mongodb+srv", None), ("ftp", 21), ("smtp", 587), ("ldap", 389))
+SCHEME_KEYS = {"redis": "redis url", "amqp": "broker url", "mongodb": "mongo uri", "mongodb+srv": "mongodb uri", "ftp": "ftp url",
+               "smtp": "smtp url", "ldap": "ldap uri", "mssql": "sql server url"}
 CONNECT_CALLS = {
     "python": ("create_engine", "MongoClient", "redis.from_url", "psycopg2.connect", "pika.URLParameters"),
     "javascript": ("mysql.createConnection", "mongoose.connect", "new Pool", "createClient"), "typescript": ("new DataSource", "mongoose.connect", "new Redis"),
@@ -101,7 +103,9 @@ def ctx_connection_string(c: Ctx) -> list[Line]:
             line = c.call(r.choice(("engine", "conn", "client", "db")), fn, url)
             if line:
                 return [line]
-        return [c.set(r.choice(("database url", "db url", "sqlalchemy database uri", "mongo uri", "redis url", "broker url", "dsn")), url)]
+        scheme = url[0].split(":")[0]
+        key = SCHEME_KEYS.get(scheme) or r.choice(("database url", "db url", "sqlalchemy database uri", "dsn", "database uri"))
+        return [c.set(key, url)]
     user = c.user(_login(c))
     pwd = Pii(password(r), "PASSWORD")
     if roll < 0.8:

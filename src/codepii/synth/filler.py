@@ -103,6 +103,13 @@ _T = {
     "markdown": (
         "## ⟨Cls⟩\n\nThe `⟨fn⟩` function loads each ⟨noun⟩ and returns its `⟨field⟩`.\nCall it with a list; it raises when the list is empty.\n",
         "### Installation\n\n```bash\npip install ⟨mod⟩\n```\n",
+        "## Configuration\n\nSettings are read from the environment first, then from `config/⟨mod⟩.yaml`.\n"
+        "Unknown keys are rejected at start-up, so a typo fails fast instead of being ignored.\n",
+        "## Usage\n\n```python\nfrom ⟨mod⟩ import ⟨Cls⟩\n\n⟨var⟩ = ⟨Cls⟩(timeout=⟨n⟩)\n⟨var⟩.⟨fn⟩()\n```\n",
+        "| option | default | meaning |\n| --- | --- | --- |\n| `⟨field⟩` | `⟨n⟩` | how many ⟨noun⟩s to keep |\n| `retries` | `3` | attempts before giving up |\n",
+        "## Troubleshooting\n\nIf the ⟨noun⟩ queue stalls, check that the worker can reach the broker and that\n"
+        "the `⟨field⟩` limit is not lower than the batch size (⟨n⟩ by default).\n",
+        "## License\n\nReleased under the MIT License. See `LICENSE` for details.\n",
     ),
     "xml": ("  <⟨noun⟩ ⟨field⟩=\"⟨n⟩\" enabled=\"true\"/>\n",),
     "html": ("  <div class=\"⟨noun⟩-list\">\n    <span class=\"⟨field⟩\">⟨n⟩</span>\n  </div>\n",),

@@ -18,6 +18,8 @@ KIND_WEIGHTS = {
     "xml": 3, "html": 2, "dockerfile": 3, "terraform": 3,
 }
 KINDS = tuple(KIND_WEIGHTS)
+# Contexts that are code, not prose: fenced when they land in Markdown.
+FENCE_IN_MARKDOWN = {"private_key": "bash", "ssh_key": "", "http_auth": "bash", "cli_credentials": "bash", "git_log": ""}
 FENCED = ("python", "shell", "yaml", "json", "javascript", "ini", "sql", "dockerfile", "env")
 
 # kind -> (lines before the license header, lines after it, opener after the imports); and the closer.
@@ -64,6 +66,8 @@ def place(b: SpanBuilder, c: Ctx, options: list[Context], indent: str = "", trie
         lines = ctx.fn(c)
         if lines:
             lines = _wrap(c, lines)
+            if c.kind == "markdown" and ctx.name in FENCE_IN_MARKDOWN and not str(lines[0][0]).startswith("```"):
+                lines = [["```" + FENCE_IN_MARKDOWN[ctx.name]], *lines, ["```"]]
             _emit(b, c.lang, [[indent, *ln] for ln in lines] if indent else lines)
             b.contexts.append(ctx.name)
             return True

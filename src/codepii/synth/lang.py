@@ -144,7 +144,7 @@ LANGS: dict[str, Lang] = {
              ('"', "'", ""), None),
         Lang("yaml", "yaml", (".yaml", ".yml"), "#", None, ("snake", "kebab", "camel"),
              (("{k}: {q}{v}{q}", "", ""), ("  {k}: {q}{v}{q}", "⟨noun⟩:", ""), ("    {k}: {q}{v}{q}", "spring:\n  datasource:", ""),
-              ("      - name: {K}\n        value: {q}{v}{q}", "    env:", ""), ("  {K}: {q}{v}{q}", "environment:", "")),
+              ("  - name: {K}\n    value: {q}{v}{q}", "env:", ""), ("  {K}: {q}{v}{q}", "environment:", "")),
              ("", '"', "'"), None, False),
         Lang("json", "json", (".json",), None, None, ("snake", "camel"),
              (('  "{k}": "{v}",', "", ""), ('    "{k}": "{v}",', '  "⟨noun⟩": {', "  },")), ('"',), None, False),
