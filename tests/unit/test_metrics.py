@@ -1,12 +1,28 @@
 """Metrics: seqeval through the local evaluate module, and the char-span rules of DESIGN.md."""
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings, strategies as st
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
-from codepii.labels import begin_tag, inside_tag, OUTSIDE
-from codepii.metrics import clean_tags, seqeval_scores
+from codepii.errors import CodepiiError, RecordError
+from codepii.labels import MAIN_CATEGORIES, OUTSIDE, SUBCATEGORIES, begin_tag, inside_tag
+from codepii.metrics import (
+    clean_tags,
+    index_gold,
+    iter_rows,
+    prf,
+    score_file,
+    score_predictions,
+    seqeval_scores,
+    span_metrics,
+    threshold_sweep,
+    word_seqeval,
+)
+from codepii.spans import Span
 
 B_EMAIL, I_EMAIL = begin_tag("EMAIL"), inside_tag("EMAIL")
 B_NAME, I_NAME = begin_tag("NAME"), inside_tag("NAME")
@@ -66,23 +82,6 @@ def test_seqeval_no_entities_and_length_mismatch():
 
 # ------------------------------------------------------------- char-span rules
 
-import json  # noqa: E402
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-from codepii.errors import CodepiiError, RecordError  # noqa: E402
-from codepii.labels import MAIN_CATEGORIES, SUBCATEGORIES  # noqa: E402
-from codepii.metrics import (  # noqa: E402
-    index_gold,
-    iter_rows,
-    prf,
-    score_file,
-    score_predictions,
-    span_metrics,
-    threshold_sweep,
-    word_seqeval,
-)
-from codepii.spans import Span  # noqa: E402
 
 TEXT = "x" * 100
 
