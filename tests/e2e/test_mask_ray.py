@@ -7,6 +7,7 @@ up and Ray itself kills that driver's actors.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import random
 import signal
@@ -45,6 +46,19 @@ def ray_address():
         ray.shutdown()
 
 
+def tiny_model(path: Path) -> Path:
+    """A randomly initialised tiny BERT model dir (codepii.model), enough to run detector=model."""
+    from codepii.labels import TagSet
+    from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer
+
+    texts = [f"email dev{i}@corp.io ip 10.0.0.{i} def f(x): return x + {i}" for i in range(100)]
+    tok = train_tokenizer(texts, vocab_size=300)
+    tags = TagSet.from_mapping()
+    model = build_tiny_model(tok, tags, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64, max_position=128)
+    save_model_dir(str(path), model, tok, ModelMeta(tagset=tags.to_dict(), max_length=64, stride=16))
+    return path
+
+
 @pytest.mark.ray
 @pytest.mark.skipif(not HAS_RAY, reason="needs the ray extra")
 def test_ray_equals_local_and_a_killed_driver_resumes(tmp_path, ray_address):
@@ -58,6 +72,12 @@ def test_ray_equals_local_and_a_killed_driver_resumes(tmp_path, ray_address):
     assert summary.ok and summary.totals()["rows_in"] == total_rows
     assert snapshot(tmp_path / "ray") == snapshot(tmp_path / "local")
     assert manifests(tmp_path / "ray") == manifests(tmp_path / "local")
+    # The tiny model (random weights; a low threshold so that it finds spans): the same bytes too.
+    model = ["detector=model", f"model={tiny_model(tmp_path / 'model')}", "detector_options.default_threshold=0.1"]
+    LocalExecutor(cfg_for(inputs, tmp_path / "local_model", *model)).run()
+    assert RayExecutor(cfg_for(inputs, tmp_path / "ray_model", "engine=ray", "ray.workers=1", *model)).run().ok
+    assert snapshot(tmp_path / "ray_model") == snapshot(tmp_path / "local_model")
+    assert sum(json.loads(line)["pii"] != [] for line in (tmp_path / "ray_model" / "a.jsonl").read_text().splitlines())
     # 2. A slow detector; the driver is killed mid-run, then run again to the end.
     slow = ["engine=ray", f"ray.address={ray_address}", "ray.workers=2"]
     ref = tmp_path / "ref"
