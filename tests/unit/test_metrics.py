@@ -284,3 +284,41 @@ def test_invariants(case):
     perfect = _metrics(gold, [g for g in gold if g.category != "AMBIGUOUS" and not g.category.endswith("_EXAMPLE")])
     assert perfect["exact"]["micro"]["f1"] in (None, 1.0)
     assert perfect["leak_rate"]["all"] in (None, 0.0)
+
+
+def _naive_counts(gold, pred):
+    """The rules of DESIGN.md written the slow, obvious way (pairwise, per character)."""
+    from codepii.labels import main_category, scoring_category
+
+    pred = [p.with_category(main_category(p.category)) for p in pred if main_category(p.category) in MAIN_CATEGORIES]
+    real = [(g, scoring_category(g.category)) for g in gold if scoring_category(g.category)]
+    covered = {i for p in pred for i in range(p.start, p.end)}
+    n = {}
+    for g, cat in real:
+        n[cat, "support"] = n.get((cat, "support"), 0) + 1
+        n[cat, "found"] = n.get((cat, "found"), 0) + any(p.category == cat and p.overlaps(g) for p in pred)
+        n[cat, "exact"] = n.get((cat, "exact"), 0) + any(
+            (p.start, p.end, p.category) == (g.start, g.end, cat) for p in pred)
+        n[cat, "leaked"] = n.get((cat, "leaked"), 0) + sum(1 for i in range(g.start, g.end) if i not in covered)
+    for p in pred:
+        touched = [g for g in gold if g.overlaps(p)]
+        if touched and all(scoring_category(g.category) is None for g in touched):
+            continue
+        c = p.category
+        n[c, "predicted"] = n.get((c, "predicted"), 0) + 1
+        n[c, "correct"] = n.get((c, "correct"), 0) + any(cat == c and g.overlaps(p) for g, cat in real)
+    return n
+
+
+@settings(max_examples=150, deadline=None)
+@given(_gold_and_pred())
+def test_fast_scoring_equals_naive_rules(case):
+    from codepii.metrics import count_outcomes
+
+    gold, pred = case
+    fast = count_outcomes([score_file("f", TEXT, gold, pred)])
+    naive = _naive_counts(gold, pred)
+    for (cat, field), value in naive.items():
+        key = {"exact": "exact_found"}.get(field, field)
+        assert fast[cat, key] == value, (cat, field)
+    assert sum(fast[c, "predicted"] for c in MAIN_CATEGORIES) == sum(v for (c, f), v in naive.items() if f == "predicted")
