@@ -49,6 +49,7 @@ class Ctx:
     form: tuple[str, str, str] | None = None  # the setting form of the current block (see lang.LANGS)
     form_used: bool = False  # whether the current block wrote a setting
     case: str | None = None  # the identifier style of the current block
+    list_file: bool = False  # an AUTHORS/THANKS/CHANGES file: lists run long
     _last: Person | None = None  # the person named last (lists rarely name someone twice in a row)
 
     def begin_block(self) -> None:
@@ -65,10 +66,10 @@ class Ctx:
     def code(self) -> bool:
         return self.lang.code
 
-    def person(self) -> Person:
-        """A cast member (65%, not the one just named) or a new person who joins the cast."""
+    def person(self, fresh: bool = False) -> Person:
+        """A cast member (65%, not the one just named) or a new person who joins the cast (always with ``fresh``)."""
         others = [p for p in self.cast if p is not self._last]
-        if others and self.rng.random() < 0.65:
+        if others and not fresh and self.rng.random() < 0.65:
             p = self.rng.choice(others)
         else:
             p = make_person(self.rng)

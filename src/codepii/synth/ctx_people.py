@@ -26,9 +26,9 @@ def _years(c: Ctx) -> str:
     return str(start) if c.rng.random() < 0.5 else f"{start}-{min(2026, start + c.rng.randint(1, 12))}"
 
 
-def _credit(c: Ctx, license: bool, with_handle: float = 0.15) -> Line:
+def _credit(c: Ctx, license: bool, with_handle: float = 0.15, fresh: bool = False) -> Line:
     """``Name <email>``, ``Name (email)``, ``Name (@handle)`` or just a name."""
-    p = c.person()
+    p = c.person(fresh)
     roll = c.rng.random()
     if roll < 0.45:
         return [c.name(p, license), " <", c.email(p.email, license), ">"]
@@ -107,23 +107,63 @@ def ctx_package_metadata(c: Ctx) -> list[Line]:
     return [["author = ", c.name(p, True)], ["author_email = ", c.email(p.email, True)]]
 
 
-@context(weight=1.5, kinds=("markdown",))
+def _credit_line(c: Ctx, style: int) -> Line:
+    """One entry of an AUTHORS/THANKS list in one of the layouts seen in real packages."""
+    if style == 0:
+        return _credit(c, True, 0.3, fresh=True)
+    p = c.person(fresh=True)
+    if style == 1:
+        return [c.name(p, True), " - ", c.email(p.email, True)]
+    if style == 2:
+        return ["`", c.name(p, True), " <https://github.com/", c.user(p.handle, True), ">`_"]
+    if style == 3:
+        return [c.user("@" + p.handle, True), " (", c.name(p, True), ")"]
+    return [c.name(p, True), ", ", c.email(p.email, True)]
+
+
+@context(weight=1.5, kinds=("markdown", "text"))
 def ctx_credits_list(c: Ctx) -> list[Line]:
     """AUTHORS / CONTRIBUTORS / THANKS sections: *_LICENSE (real-dev judgement call)."""
-    title = c.rng.choice(("## Authors", "## Contributors", "Thanks", "AUTHORS", "## Maintainers", "Credits\n======="))
+    title = c.rng.choice(("## Authors", "## Contributors", "Thanks", "AUTHORS", "## Maintainers", "Credits\n=======", "Contributors\n------------"))
+    intro = c.rng.choice(("", "The following people have contributed code or ideas:", "Many thanks to everyone who sent patches:"))
     bullet = c.rng.choice(("- ", "* ", "  ", ""))
-    lines: list[Line] = [[title], []]
-    for _ in range(c.rng.randint(3, 25)):
-        lines.append([bullet, *_credit(c, True, 0.3)])
+    style = c.rng.randrange(5)
+    lines: list[Line] = [[title], []] + ([[intro], []] if intro else [])
+    for _ in range(c.rng.randint(15, 120) if c.list_file else c.rng.randint(3, 20)):
+        lines.append([bullet, *_credit_line(c, style if c.rng.random() < 0.85 else 0)])
     return lines
 
 
-@context(weight=1.5, kinds=("markdown",))
+@context(weight=1.0, kinds=("text",))
+def ctx_license_file(c: Ctx) -> list[Line]:
+    """A LICENSE file: the copyright holders are NAME_LICENSE."""
+    lines: list[Line] = [[c.rng.choice(("MIT License", "BSD 3-Clause License", "Copyright notice"))], []]
+    for _ in range(c.rng.choice((1, 1, 2, 4))):
+        lines.append([f"Copyright (c) {_years(c)} ", c.name(c.person(), True)])
+    lines += [[], *[[t] for t in LICENSE_TEXT[:2]]]
+    return lines
+
+
+@context(weight=1.0, kinds=("text",))
+def ctx_pkg_info(c: Ctx) -> list[Line]:
+    """PKG-INFO / METADATA fields: package metadata, so *_LICENSE."""
+    p, q = c.person(), c.person()
+    name = c.rng.choice(("fastcache", "tinyhttp", "pyconf", "netkit", "yamlish"))
+    lines: list[Line] = [["Metadata-Version: 2.1"], [f"Name: {name}"], [f"Version: {c.rng.randint(0, 5)}.{c.rng.randint(0, 20)}.{c.rng.randint(0, 9)}"],
+                         ["Author: ", c.name(p, True)], ["Author-email: ", c.name(p, True), " <", c.email(p.email, True), ">"]]
+    if c.rng.random() < 0.5:
+        lines.append(["Maintainer-email: ", c.name(q, True), " <", c.email(q.email, True), ">"])
+    lines += [["Project-URL: Source, https://github.com/", c.user(p.handle, True), f"/{name}"], ["License: MIT"]]
+    return lines
+
+
+@context(weight=1.5, kinds=("markdown", "text"))
 def ctx_changelog(c: Ctx) -> list[Line]:
     """Changelog entries crediting people: plain categories."""
     lines: list[Line] = [[f"## {c.rng.randint(0, 9)}.{c.rng.randint(0, 30)}.{c.rng.randint(0, 9)} ({c.rng.randint(2015, 2026)}-0{c.rng.randint(1, 9)}-1{c.rng.randint(0, 9)})"], []]
-    what = ("Fix race in connection pool", "Add retry on timeout", "Drop Python 3.7", "Document the CLI", "Speed up parsing")
-    for _ in range(c.rng.randint(2, 8)):
+    what = ("Fix race in connection pool", "Add retry on timeout", "Drop Python 3.7", "Document the CLI", "Speed up parsing",
+            "Handle empty headers", "Support IPv6 hosts", "Deprecate the old config format", "Fix memory leak in reader")
+    for _ in range(c.rng.randint(10, 60) if c.list_file else c.rng.randint(2, 8)):
         p = c.person()
         roll = c.rng.random()
         credit: Line = (["by ", c.user("@" + p.handle)] if roll < 0.5 else ["thanks to ", c.name(p)] if roll < 0.8

@@ -15,8 +15,11 @@ from .people import make_person
 KIND_WEIGHTS = {
     "python": 14, "javascript": 8, "typescript": 6, "java": 6, "go": 5, "c": 3, "cpp": 3, "csharp": 4, "php": 4,
     "ruby": 4, "rust": 3, "shell": 6, "yaml": 7, "json": 5, "env": 2, "ini": 3, "toml": 2, "sql": 3, "markdown": 6,
-    "xml": 3, "html": 2, "dockerfile": 3, "terraform": 3,
+    "xml": 3, "html": 2, "dockerfile": 3, "terraform": 3, "text": 3,
 }
+# Files that are one long list of people (AUTHORS, THANKS, CHANGES, PKG-INFO, LICENSE): kind -> chance.
+LIST_FILE_CHANCE = {"markdown": 0.3, "text": 0.85}
+LIST_CONTEXTS = ("credits_list", "changelog", "pkg_info", "license_file")
 KINDS = tuple(KIND_WEIGHTS)
 # Contexts that are code, not prose: fenced when they land in Markdown.
 FENCE_IN_MARKDOWN = {"private_key": "bash", "ssh_key": "", "http_auth": "bash", "cli_credentials": "bash", "git_log": ""}
@@ -45,11 +48,14 @@ def _path(rng: random.Random, lang: Lang, ctx_names: list[str]) -> str:
         return rng.choice(("Dockerfile", "docker/Dockerfile", "services/api/Dockerfile"))
     if lang.kind == "env":
         return rng.choice((".env", ".env.production", "config/.env.local"))
-    if lang.kind == "markdown":
-        if "credits_list" in ctx_names:
-            return rng.choice(("AUTHORS.md", "CONTRIBUTORS.md", "THANKS.md"))
-        if "changelog" in ctx_names:
-            return rng.choice(("CHANGELOG.md", "docs/changes.md", "HISTORY.md"))
+    if lang.kind in ("markdown", "text"):
+        ext = ".md" if lang.kind == "markdown" else rng.choice(("", ".txt", ".rst"))
+        for name, stems in (("credits_list", ("AUTHORS", "CONTRIBUTORS", "THANKS", "CREDITS")), ("changelog", ("CHANGELOG", "CHANGES", "HISTORY")),
+                            ("pkg_info", ("PKG-INFO",)), ("license_file", ("LICENSE", "COPYING"))):
+            if name in ctx_names[:2]:
+                return rng.choice(stems) + ("" if name in ("pkg_info", "license_file") else ext)
+        if lang.kind == "text":
+            return rng.choice(("README", "NOTES.txt", "docs/install.rst", "INSTALL"))
     stem = rng.choice(("settings", "config", "client", "test_" + rng.choice(NOUNS), rng.choice(NOUNS), "deploy", "main", "utils"))
     return f"{rng.choice(('src', 'app', 'lib', 'tests', 'scripts', 'config', 'internal'))}/{rng.choice(MODULES)}/{stem}{lang.exts[rng.randrange(len(lang.exts))]}"
 
@@ -154,6 +160,10 @@ def assemble(rng: random.Random, kind: str, n_contexts: int, n_filler: int, n_ne
             n_contexts -= 1
     b.lines(_fill(t, rng) for t in opener)
     options = [o for o in options if o.name != "license_header"]
+    if n_contexts and rng.random() < LIST_FILE_CHANCE.get(kind, 0.0):
+        c.list_file = True
+        place(b, c, [o for o in options if o.name in LIST_CONTEXTS])
+        n_contexts, n_filler, n_negatives = rng.randint(0, 2), rng.randint(0, 1), rng.randint(0, 1)
     blocks = ["ctx"] * n_contexts + ["fill"] * n_filler + ["neg"] * n_negatives
     rng.shuffle(blocks)
     while True:

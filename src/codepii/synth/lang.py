@@ -67,7 +67,7 @@ def comment(rng: random.Random, lang: Lang, lines: list[Line], block: bool | Non
         open_, mid, close = lang.block
         return [[open_], *[[mid, *ln] if ln else [mid.rstrip()] for ln in lines], [close]]
     if lang.comment is None:
-        return [list(ln) for ln in lines] if lang.kind == "markdown" else []
+        return [list(ln) for ln in lines] if lang.kind in ("markdown", "text") else []
     return [[lang.comment + " ", *ln] if ln else [lang.comment] for ln in lines]
 
 
@@ -155,6 +155,7 @@ LANGS: dict[str, Lang] = {
         Lang("sql", "sql", (".sql",), "--", _C_BLOCK, ("snake",), (("SET @{k} = {q}{v}{q};", "", ""), ("-- {k}: {v}", "", "")), ("'",), None, True),
         Lang("markdown", "markdown", (".md",), None, None, ("snake", "upper"),
              (("- `{k}`: `{v}`", "", ""), ("* **{k}**: {v}", "", ""), ("{K}={v}", "```", "```")), ("",), None, False),
+        Lang("text", "text", ("", ".txt", ".rst"), None, None, ("pascal", "snake"), (("{k}: {v}", "", ""), ("{k} = {v}", "", "")), ("",), None, False),
         Lang("xml", "xml", (".xml", ".config", ".csproj"), None, ("<!--", "  ", "-->"), ("camel", "pascal", "dotted"),
              (('    <add key="{k}" value="{v}" />', "  <appSettings>", "  </appSettings>"), ("    <{k}>{v}</{k}>", "  <properties>", "  </properties>"),
               ('  <property name="{k}" value="{v}"/>', "", ""), ('    <entry key="{k}">{v}</entry>', "  <map>", "  </map>")),
