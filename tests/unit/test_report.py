@@ -155,3 +155,15 @@ def test_html_shows_seqeval_when_computed():
     results = _results()[:1]
     assert "Entity-level seqeval" not in render_html(results, metrics_json(results), "g")
     assert "Entity-level seqeval" in render_html(results, metrics_json(results, with_seqeval=True), "g")
+
+
+def test_missing_chromium_skips_but_fails_under_ci(monkeypatch, tmp_path):
+    import sys
+
+    monkeypatch.setattr(sys.modules[__name__], "_chromium", lambda: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        _run_chromium(tmp_path)
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+        _run_chromium(tmp_path)
