@@ -51,6 +51,8 @@ RISKY = re.compile(
             r"\b\w+ (?:at|AT) \w+ (?:dot|DOT) \w+",  # obfuscated emails
             r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",  # IPv4 (and 4-part versions: dropped too)
             r"\b[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}\b",  # IPv6-ish (and clock times)
+            r"(?<![\w:])::[0-9A-Fa-f]{1,4}\b",  # short IPv6 such as ::2
+            r"^\s*[-*]?\s*[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|[A-Z]\.|van|de|von|der|da|di|le))+\s*$",  # a line that is just a name
             r"://[^\s/:@]+:[^\s/@]*@",  # URLs with credentials
             r"(?i:author|copyright|\(c\)|©|contributed|written by|thanks|credit|maintain|e-?mail|mailto|signed-off|reviewed-by)",
             r"(?i:passw|pwd|secret|token|api_?key|private[_ ]?key|BEGIN |ssh-|auth|credential)",
@@ -66,7 +68,15 @@ RISKY = re.compile(
         )
     )
 )
-_DECORATOR = re.compile(r"^\s*@[A-Za-z_][\w.]*(\(.*\))?\s*$")
+# Decorators and annotations look like @handles; these are kept (anything dotted or called is one too).
+_DECORATORS = frozenset(
+    "property staticmethod classmethod dataclass Override Test abstractmethod cached_property wraps contextmanager "
+    "Deprecated SuppressWarnings Before After BeforeEach AfterEach Autowired Injectable Component Input Output Bean "
+    "Entity Column Id Nullable NonNull overload final unique total_ordering Inject Singleton Param Service Repository "
+    "Transactional RestController Controller Configuration FunctionalInterface SafeVarargs Parameterized objc "
+    "interface implementation end synthesize protocol".split()
+)
+_DECORATOR = re.compile(r"^\s*@([A-Za-z_][\w]*)([.(].*)?\s*$")
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9+/=_-]{20,}")
 
 
@@ -80,7 +90,8 @@ def _random_looking(token: str) -> bool:
 
 def line_is_risky(line: str) -> bool:
     """True when a carrier line might hold unlabeled PII (then it is dropped)."""
-    if _DECORATOR.match(line) and "author" not in line.lower():
+    m = _DECORATOR.match(line)
+    if m and (m.group(2) or m.group(1) in _DECORATORS) and "author" not in line.lower():
         line = line.replace("@", "", 1)
     if RISKY.search(line) is not None:
         return True
