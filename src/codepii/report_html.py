@@ -228,7 +228,9 @@ def _file_views(result: SystemResult, max_files: int, hidden: bool) -> str:
     shown = ranked[:max_files]
     parts = [f'<section class="system-files" data-system="{_esc(result.name)}"{" hidden" if hidden else ""}>']
     note = f"{len(ranked)} of {len(result.files)} files have a miss or a false positive"
-    if len(ranked) > len(shown):
+    if not shown and ranked:
+        note += "; file views are off (--max-files 0)"
+    elif len(ranked) > len(shown):
         note += f"; the {len(shown)} worst are shown (raise --max-files to see more)"
     parts.append(f'<p class="note">{_esc(note)}.</p>')
     for i, f in enumerate(shown):
