@@ -135,12 +135,18 @@ def test_unreadable_shards_are_reported_and_the_rest_finishes(tmp_path, caplog):
     data = (tmp_path / "in" / "trunc.parquet").read_bytes()
     (tmp_path / "in" / "trunc.parquet").write_bytes(data[: len(data) // 2])
     (tmp_path / "in" / "bad.jsonl").write_text('{"id": 1, "content": "a"}\n{"id": 2, "content\n')
+    write_records(str(tmp_path / "in" / "corrupt.jsonl.zst"), make_rows(50))
+    data = bytearray((tmp_path / "in" / "corrupt.jsonl.zst").read_bytes())
+    data[20:40] = b"\x00" * 20
+    (tmp_path / "in" / "corrupt.jsonl.zst").write_bytes(bytes(data))
+    write_records(str(tmp_path / "in" / "empty.jsonl"), [])
     with caplog.at_level(logging.ERROR):
         _, summary = run(tmp_path, str(tmp_path / "in" / "*"))
     t = summary.totals()
-    assert not summary.ok and (t["done"], t["failed"]) == (1, 2)
+    assert not summary.ok and (t["done"], t["failed"]) == (2, 3), t["errors"]
+    assert any("corrupt.jsonl.zst" in e for e in t["errors"])
     assert any("bad.jsonl line 2" in e for e in t["errors"]) and any("trunc.parquet" in e for e in t["errors"])
-    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == ["good.jsonl", "mask_config.yaml"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == ["empty.jsonl", "good.jsonl", "mask_config.yaml"]
     assert "trunc.parquet" in caplog.text
 
 

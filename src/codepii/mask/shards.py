@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
-from ..errors import RecordError
+from ..errors import CodepiiError, RecordError
 from ..records import detect_format, is_url, iter_hf_batches, iter_parquet_batches
 from ..spans import Span
 
@@ -63,7 +63,19 @@ class ShardReader(abc.ABC):
 
     def __iter__(self) -> Iterator[MaskBatch]:
         first = 0
-        for rows in self._row_batches():
+        batches = self._row_batches()
+        while True:
+            try:
+                rows = next(batches)
+            except StopIteration:
+                return
+            except CodepiiError:
+                raise
+            except Exception as exc:  # a decompressor or Arrow error: the shard is corrupt, not the run
+                # Only the type: parser messages may quote the data.
+                raise RecordError(
+                    f"{self.path}: cannot read after row {first} ({type(exc).__name__}); the file is corrupt or truncated"
+                ) from None
             yield MaskBatch(self.path, first, rows)
             first += len(rows)
 
@@ -150,7 +162,13 @@ READERS = {"jsonl": JsonlShardReader, "parquet": ParquetShardReader, "hf": HfSha
 
 
 def open_reader(path: str, batch_rows: int) -> ShardReader:
-    return READERS[detect_format(path)](path, batch_rows)
+    """The reader for ``path``'s format; any failure to open it is a RecordError naming the file."""
+    try:
+        return READERS[detect_format(path)](path, batch_rows)
+    except CodepiiError:
+        raise
+    except Exception as exc:  # e.g. a damaged saved HF dataset; the type only, never the data
+        raise RecordError(f"{path}: cannot open ({type(exc).__name__}); the file is corrupt or not a dataset") from None
 
 
 # ---------------------------------------------------------------- writers
