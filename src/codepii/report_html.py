@@ -247,9 +247,10 @@ def render_html(results: Sequence[SystemResult], metrics: Mapping, gold_source: 
     """The whole report as one HTML string."""
     n_files = len(results[0].files) if results else 0
     n_gold = sum(len(f.gold) for f in results[0].files) if results else 0
+    n_scored = sum(g.category is not None for f in results[0].files for g in f.gold) if results else 0
     body = [
         "<h1>codepii evaluation</h1>",
-        f'<div class="meta">gold: {_esc(gold_source)} · {n_files} files · {n_gold} gold spans · '
+        f'<div class="meta">gold: {_esc(gold_source)} · {n_files} files · {n_gold} gold spans ({n_gold - n_scored} don't care) · '
         f'systems: {_esc(", ".join(r.name for r in results))}</div>',
         _summary_cards(metrics),
         "<h2>Per category</h2>",
