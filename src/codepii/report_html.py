@@ -250,7 +250,7 @@ def render_html(results: Sequence[SystemResult], metrics: Mapping, gold_source: 
     n_scored = sum(g.category is not None for f in results[0].files for g in f.gold) if results else 0
     body = [
         "<h1>codepii evaluation</h1>",
-        f'<div class="meta">gold: {_esc(gold_source)} · {n_files} files · {n_gold} gold spans ({n_gold - n_scored} don't care) · '
+        f'<div class="meta">gold: {_esc(gold_source)} · {n_files} files · {n_gold} gold spans ({n_gold - n_scored} don&#39;t care) · '
         f'systems: {_esc(", ".join(r.name for r in results))}</div>',
         _summary_cards(metrics),
         "<h2>Per category</h2>",
