@@ -49,6 +49,7 @@ class Ctx:
     form: tuple[str, str, str] | None = None  # the setting form of the current block (see lang.LANGS)
     form_used: bool = False  # whether the current block wrote a setting
     case: str | None = None  # the identifier style of the current block
+    templates_used: set[str] = field(default_factory=set)  # filler templates placed in this file
     list_file: bool = False  # an AUTHORS/THANKS/CHANGES file: lists run long
     _last: Person | None = None  # the person named last (lists rarely name someone twice in a row)
 

@@ -51,7 +51,10 @@ def ctx_host_list(c: Ctx) -> list[Line]:
     if k == "json":
         key = r.choice(("hosts", "allowedIps", "upstreams", "seed_nodes", "trusted_proxies"))
         return [[f'  "{key}": [']] + [['    "', *it, '"' + ("," if i < len(items) - 1 else "")] for i, it in enumerate(items)] + [["  ],"]]
-    if k in ("xml", "html", "dockerfile", "env", "toml", "sql"):
+    if k == "sql":
+        return [["INSERT INTO servers (hostname, address) VALUES"]] + [[f"  ('{r.choice(('web', 'db', 'cache', 'worker'))}-{i:02d}', '", *it, "')" + ("," if i < len(items) else ";")]
+                                                                        for i, it in enumerate(items, 1)]
+    if k in ("xml", "html", "dockerfile", "env", "toml"):
         return [c.set(f"host {i}", it) for i, it in enumerate(items, 1)]
     if c.code and r.random() < 0.6:
         q = '"' if k in ("java", "go", "c", "cpp", "csharp", "rust") else c.quote()

@@ -41,6 +41,7 @@ def _credit(c: Ctx, license: bool, with_handle: float = 0.15, fresh: bool = Fals
 
 @context(weight=3.0)
 def ctx_license_header(c: Ctx) -> list[Line]:
+    """Copyright lines, ``Author:`` and SPDX/license text at the top of a file: *_LICENSE."""
     if c.kind in ("markdown", "json"):
         return []
     lines: list[Line] = []
@@ -83,6 +84,7 @@ def ctx_author_attribution(c: Ctx) -> list[Line]:
 
 @context(weight=1.2, kinds=("python", "javascript", "typescript", "json", "toml", "ruby", "xml", "ini", "rust", "php"))
 def ctx_package_metadata(c: Ctx) -> list[Line]:
+    """setup.py, package.json, Cargo/pyproject, gemspec, pom.xml, composer authors: *_LICENSE."""
     p = c.person()
     k, r = c.kind, c.rng
     if k == "python":

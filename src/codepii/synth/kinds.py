@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from . import ctx_infra, ctx_people, ctx_secrets  # noqa: F401  (registers the contexts)
+from . import ctx_infra, ctx_people, ctx_secrets, ctx_web  # noqa: F401  (registers the contexts)
 from .builder import Line, SpanBuilder
 from .context import Context, Ctx, contexts_for
 from .filler import MODULES, NOUNS, fill_slots, filler
@@ -192,7 +192,7 @@ def _block(b: SpanBuilder, c: Ctx, block: str, options: list[Context]) -> None:
         _emit(b, c.lang, _wrap(c, negative_block(c)))
         b.contexts.append("negatives")
     else:
-        text = filler(c.rng, kind)
+        text = filler(c.rng, kind, used=c.templates_used)
         if text:
             b.add(text)
             if kind not in ("json", "ini"):
