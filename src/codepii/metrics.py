@@ -303,7 +303,10 @@ def _prediction_spans(gold: dict, where: str, raw: dict) -> list[Span]:
             raise RecordError(
                 f"{where}: content of id {rid!r} differs from gold; the prediction was made on another file"
             )
-    spans = [Span.from_dict(e, where) for e in raw.get("entities") or []]
+    try:
+        spans = [Span.from_dict(e, where) for e in raw.get("entities") or []]
+    except (TypeError, ValueError) as exc:  # e.g. a score that is not a number
+        raise RecordError(f"{where}: bad entity in id {rid!r} ({exc}); score must be a number in [0, 1]") from None
     return validate_spans(spans, content, f"{rid!r} ({where})", allow_overlap=True)
 
 

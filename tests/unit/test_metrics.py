@@ -211,6 +211,8 @@ def test_records_matched_by_id_missing_record_has_no_predictions(tmp_path):
          "outside the content"),
         ({"id": "a", "content": "mail bob@x.io", "entities": [{"start": 5, "end": 9, "category": "PHONE"}]},
          "unknown category"),
+        ({"id": "a", "content": "mail bob@x.io", "entities": [{"start": 5, "end": 9, "category": "EMAIL",
+                                                                 "score": "high"}]}, "score must be a number"),
     ],
 )
 def test_prediction_errors_name_the_row(tmp_path, record, message):
