@@ -77,19 +77,28 @@ class RayExecutor:
         rank, world = rank_and_world(cfg)
         jobs = plan(cfg)[rank::world]
         ray = connect(cfg)
-        from ray.util import ActorPool
-
         config_fp = output_fingerprint(cfg)
-        pool = ActorPool(self._actors(ray, max(1, min(cfg.ray.workers, len(jobs)))))
+        idle = self._actors(ray, max(1, min(cfg.ray.workers, len(jobs))))
         summary, start = Summary(), time.perf_counter()
         by_input: dict[str, ShardResult] = {}
+        pending = list(reversed(jobs))  # popped from the end: submitted in plan order
+        running: dict = {}  # ObjectRef -> (input path, actor)
         rows = mb = 0.0
-        bar = progress(total=len(jobs), unit="shard", desc=f"mask on ray ({cfg.ray.workers} workers)")
-        for result in pool.map_unordered(lambda actor, job: actor.process.remote(job[0], job[1], config_fp), jobs):
-            by_input[result.input] = result
-            if result.status == "failed":
-                log.error("%s", result.error)
-            if result.manifest is not None and result.status == "done":
+        bar = progress(total=len(jobs), unit="shard", desc=f"mask on ray ({len(idle)} workers)")
+        while pending or running:
+            while idle and pending:
+                actor, (path, rel) = idle.pop(), pending.pop()
+                running[actor.process.remote(path, rel, config_fp)] = (path, actor)
+            if not running:  # every actor is gone: the rest cannot run in this attempt
+                for path, _ in pending:
+                    by_input[path] = ShardResult(path, "failed", error=f"{path}: not masked, every Ray worker died")
+                break
+            [ref], _ = ray.wait(list(running), num_returns=1)
+            path, actor = running.pop(ref)
+            result, alive = self._collect(ray, ref, path)
+            idle += [actor] if alive else []
+            by_input[path] = result
+            if result.status == "done":
                 rows += result.manifest.rows_in
                 mb += result.manifest.text_bytes / 1e6
             seconds = max(time.perf_counter() - start, 1e-9)
@@ -100,3 +109,19 @@ class RayExecutor:
         summary.seconds = time.perf_counter() - start
         write_run_files(cfg, summary, rank, world)
         return summary
+
+    @staticmethod
+    def _collect(ray, ref, path: str) -> tuple[ShardResult, bool]:
+        """The shard's result and whether its actor can take more work; a failure names only types."""
+        try:
+            result = ray.get(ref)
+        except ray.exceptions.RayActorError as exc:  # dead after its restarts (e.g. OOM, node lost)
+            log.error("%s: Ray worker died (%s); the shard is left for the next run", path, type(exc).__name__)
+            return ShardResult(path, "failed", error=f"{path}: Ray worker died ({type(exc).__name__})"), False
+        except ray.exceptions.RayTaskError as exc:
+            cause = type(exc.cause).__name__ if exc.cause is not None else type(exc).__name__
+            log.error("%s: failed in a Ray worker (%s)", path, cause)
+            return ShardResult(path, "failed", error=f"{path}: failed in a Ray worker ({cause})"), True
+        if result.status == "failed":
+            log.error("%s", result.error)
+        return result, True
