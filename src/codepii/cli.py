@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "validate": "codepii.commands.validate",
     "synth": "codepii.commands.synth",
     "detect": "codepii.commands.detect",
+    "demo": "codepii.commands.demo",
 }
 
 
