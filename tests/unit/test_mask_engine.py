@@ -174,6 +174,18 @@ def test_rank_split_is_disjoint_and_complete(tmp_path):
     assert sorted(seen) == [f"s{i}.jsonl" for i in range(5)] and len(set(seen)) == 5
 
 
+def test_rank_and_world_size_come_from_torchrun_env(monkeypatch):
+    from codepii.mask.config import rank_and_world
+
+    monkeypatch.setenv("RANK", "3")
+    monkeypatch.setenv("WORLD_SIZE", "4")
+    assert rank_and_world(load_config(MaskConfig, None, [])) == (3, 4)
+    assert rank_and_world(load_config(MaskConfig, None, ["rank=0", "world_size=1"])) == (0, 1)
+    monkeypatch.setenv("RANK", "4")
+    with pytest.raises(ConfigError, match="rank 4"):
+        rank_and_world(load_config(MaskConfig, None, []))
+
+
 def test_hash_values_needs_a_key_and_writes_only_hashes(tmp_path, monkeypatch):
     write_records(str(tmp_path / "in" / "a.parquet"), make_rows(3))
     monkeypatch.delenv("CODEPII_HASH_KEY", raising=False)
