@@ -288,7 +288,10 @@ def index_gold(rows: Iterable[tuple[str, dict]]) -> dict:
             raise RecordError(f"{where}: gold record has no id; eval matches predictions to gold by id")
         if raw["id"] in gold:
             raise RecordError(f"{where}: duplicate gold id {raw['id']!r}; ids must be unique")
-        gold[raw["id"]] = normalize_gold(raw, where)
+        try:
+            gold[raw["id"]] = normalize_gold(raw, where)
+        except (TypeError, ValueError) as exc:  # e.g. a score that is not a number
+            raise RecordError(f"{where}: bad entity in gold id {raw['id']!r} ({exc})") from None
     return gold
 
 
@@ -297,16 +300,14 @@ def _prediction_spans(gold: dict, where: str, raw: dict) -> list[Span]:
     if rid not in gold:
         raise RecordError(f"{where}: prediction id {rid!r} is not in the gold set; predict on the gold files")
     content = gold[rid]["content"]
-    if "content" in raw or "text" in raw:
-        raw = normalize_gold(raw, where, validate=False)
-        if raw["content"] != content:
-            raise RecordError(
-                f"{where}: content of id {rid!r} differs from gold; the prediction was made on another file"
-            )
     try:
+        if "content" in raw or "text" in raw:
+            raw = normalize_gold(raw, where, validate=False)
         spans = [Span.from_dict(e, where) for e in raw.get("entities") or []]
     except (TypeError, ValueError) as exc:  # e.g. a score that is not a number
         raise RecordError(f"{where}: bad entity in id {rid!r} ({exc}); score must be a number in [0, 1]") from None
+    if raw.get("content", content) != content:
+        raise RecordError(f"{where}: content of id {rid!r} differs from gold; the prediction was made on another file")
     return validate_spans(spans, content, f"{rid!r} ({where})", allow_overlap=True)
 
 
