@@ -26,7 +26,7 @@ from .base import Detector
 from .config import MaskConfig, effective_placeholders, output_fingerprint, rank_and_world
 from .manifest import Manifest, is_finished, remove_manifest, shard_paths, write_manifest
 from .replace import Replacer
-from .shards import RejectsWriter, open_reader, open_writer, remove_stale_temps, sha256_of
+from .shards import MaskBatch, RejectsWriter, open_reader, open_writer, remove_stale_temps, sha256_of
 from .steps import DetectStep, ReplaceStep, RowValidator
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,24 @@ class ShardResult:
     error: str | None = None
 
 
+def run_chain(batches: Iterable[MaskBatch], steps: list, writer, rejects: RejectsWriter, id_column: str,
+              on_batch: OnBatch | None) -> tuple[int, int]:
+    """Push every batch through the steps into the writer and the rejects; (rows in, text bytes)."""
+    rows_in = text_bytes = 0
+    for batch in batches:
+        for step in steps:
+            batch = step(batch)
+        writer.write_rows([batch.rows[i] for i in batch.accepted()])
+        for i, reason in enumerate(batch.reasons):
+            if reason is not None:
+                rejects.add(batch.first_row + i, batch.rows[i].get(id_column, batch.first_row + i), reason)
+        rows_in += len(batch.rows)
+        text_bytes += batch.text_bytes
+        if on_batch:
+            on_batch(len(batch.rows), batch.text_bytes)
+    return rows_in, text_bytes
+
+
 def process_shard(
     cfg: MaskConfig, detector: Detector, path: str, rel: str, config_fp: str, on_batch: OnBatch | None = None
 ) -> ShardResult:
@@ -117,34 +135,25 @@ def process_shard(
     done = is_finished(manifest_path, out_path, model_fp, config_fp)
     if done is not None:
         return ShardResult(path, "skipped", done)
-    remove_manifest(manifest_path)
+    remove_manifest(manifest_path)  # from here on a crash leaves no manifest: the shard is redone
     remove_stale_temps(out_path)
     start = time.perf_counter()
     try:
         reader = open_reader(path, cfg.batch_rows)
         writer = open_writer(detect_format(path), out_path, reader.schema, cfg.text_column, cfg.pii_column, cfg.hash_values)
     except CodepiiError as exc:
-        log.error("%s", exc)
+        log.error("%s (shard skipped; the run goes on)", exc)
         return ShardResult(path, "failed", error=str(exc))
-    steps = [
-        RowValidator(cfg.text_column, cfg.max_text_bytes),
-        DetectStep(detector),
-        ReplaceStep(Replacer(effective_placeholders(cfg), cfg.keep_categories, hash_key(cfg)), cfg.text_column, cfg.pii_column),
-    ]
+    except OSError as exc:
+        log.error("%s: cannot write (%s)", out_path, exc.strerror)
+        return ShardResult(path, "failed", error=f"{out_path}: cannot write ({exc.strerror}); check the output directory")
+    replacer = Replacer(effective_placeholders(cfg), cfg.keep_categories, hash_key(cfg))
+    counter = ReplaceStep(replacer, cfg.text_column, cfg.pii_column)
+    steps = [RowValidator(cfg.text_column, cfg.max_text_bytes), DetectStep(detector), counter]
     rejects = RejectsWriter(rejects_path)
-    rows_in = text_bytes = 0
     try:
-        for batch in read_ahead(reader, cfg.read_ahead_batches):
-            for step in steps:
-                batch = step(batch)
-            writer.write_rows([batch.rows[i] for i in batch.accepted()])
-            for i, reason in enumerate(batch.reasons):
-                if reason is not None:
-                    rejects.add(batch.first_row + i, batch.rows[i].get(cfg.id_column, batch.first_row + i), reason)
-            rows_in += len(batch.rows)
-            text_bytes += batch.text_bytes
-            if on_batch:
-                on_batch(len(batch.rows), batch.text_bytes)
+        batches = read_ahead(reader, cfg.read_ahead_batches)
+        rows_in, text_bytes = run_chain(batches, steps, writer, rejects, cfg.id_column, on_batch)
     except CodepiiError as exc:
         writer.abort()
         log.error("%s (shard skipped; the run goes on)", exc)
@@ -158,11 +167,11 @@ def process_shard(
     assert rows_in == writer.rows + len(rejects.lines), "rows in must equal rows out + rows rejected"
     manifest = Manifest(
         input=path, output=out_path, rows_in=rows_in, rows_out=writer.rows, rows_rejected=len(rejects.lines),
-        counts=dict(sorted(steps[2].counts.items())), sha256=sha, output_bytes=size, model_fingerprint=model_fp,
+        counts=dict(sorted(counter.counts.items())), sha256=sha, output_bytes=size, model_fingerprint=model_fp,
         config_fingerprint=config_fp, seconds=round(time.perf_counter() - start, 3), text_bytes=text_bytes,
         rejects=rejects_path if rejects.lines else None,
     )
-    write_manifest(manifest_path, manifest)
+    write_manifest(manifest_path, manifest)  # last: the shard counts as finished only now
     return ShardResult(path, "done", manifest)
 
 
