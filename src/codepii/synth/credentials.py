@@ -160,6 +160,9 @@ PROVIDER_KEYS = {
     "hex_secret": lambda r: rand(r, HEX, r.choice((32, 40, 64))),
     "base64_secret": lambda r: base64.b64encode(bytes(r.getrandbits(8) for _ in range(r.choice((24, 32, 48))))).decode(),
     "jwt": jwt,
+    # Readable secrets as test settings hold them (real-dev labels Django's "django_tests_secret_key" KEY).
+    "readable_secret": lambda r: r.choice(("django_tests_secret_key", "test-signing-key-", "ci_only_hmac_key_", "insecure-dev-key-", "local-jwt-key-"))
+    + r.choice(("", str(r.randint(1, 9999)), rand(r, LOWER_ALNUM, 8))),
 }
 
 

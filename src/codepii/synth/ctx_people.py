@@ -52,6 +52,9 @@ def ctx_license_header(c: Ctx) -> list[Line]:
         lines.append([f"{sign} {_years(c)} ", *_credit(c, True, 0.05)])
     if c.rng.random() < 0.3:
         lines.append(["Author: ", *_credit(c, True)])
+    if c.rng.random() < 0.12:
+        repo = c.rng.choice(("coveragepy", "toolbelt", "fastjson", "netkit"))
+        lines.append(["For details: https://github.com/", c.user(c.person().handle, True), f"/{repo}/blob/master/NOTICE.txt"])
     if c.rng.random() < 0.5:
         lines.append([])
         lines.append([f"SPDX-License-Identifier: {c.rng.choice(LICENSES)}"])
@@ -61,10 +64,25 @@ def ctx_license_header(c: Ctx) -> list[Line]:
     return c.comment(lines, block=c.rng.random() < 0.6)
 
 
+def _ansible_documentation(c: Ctx) -> list[Line]:
+    """An Ansible-style ``DOCUMENTATION`` block whose ``author:`` list credits people (``Name (@handle)``)."""
+    module = c.rng.choice(("cron", "known_hosts", "expect", "add_host", "dpkg_selections"))
+    lines: list[Line] = [["DOCUMENTATION = r" + "'" * 3], ["---"], [f"module: {module}"], [f"short_description: Manage {module} entries"], ["author:"]]
+    for _ in range(c.rng.randint(1, 4)):
+        q = c.person()
+        if c.rng.random() < 0.7:
+            lines.append(["  - ", c.name(q, True), " (", c.user("@" + q.handle, True), ")"])
+        else:
+            lines.append(["  - ", c.name(q, True), " <", c.email(q.email, True), ">"])
+    return lines + [["'" * 3]]
+
+
 @context(weight=2.0)
 def ctx_author_attribution(c: Ctx) -> list[Line]:
     """``__author__``, ``@author``, ``Author:`` lines: *_LICENSE."""
     p = c.person()
+    if c.kind == "python" and c.rng.random() < 0.2:
+        return _ansible_documentation(c)
     if c.kind == "python" and c.rng.random() < 0.7:
         lines = [["__author__ = \"", *_credit(c, True), "\""]]
         if c.rng.random() < 0.5:
@@ -109,8 +127,18 @@ def ctx_package_metadata(c: Ctx) -> list[Line]:
     return [["author = ", c.name(p, True)], ["author_email = ", c.email(p.email, True)]]
 
 
+def obfuscate(email: str, rng) -> str:
+    """``jdoe at example dot com`` and kin: still one EMAIL span (real-dev judgement call)."""
+    local, domain = email.split("@")
+    at, dot = rng.choice(((" at ", " dot "), (" AT ", " DOT "), (" [at] ", " [dot] "), ("(at)", "(dot)"), (" -at- ", " -dot- ")))
+    return local.replace(".", dot) + at + domain.replace(".", dot)
+
+
 def _credit_line(c: Ctx, style: int) -> Line:
     """One entry of an AUTHORS/THANKS list in one of the layouts seen in real packages."""
+    if c.rng.random() < 0.05:
+        p = c.person(fresh=True)
+        return [c.name(p, True), " <", c.pii(obfuscate(p.email, c.rng), "EMAIL_LICENSE"), ">"]
     if style == 0:
         return _credit(c, True, 0.3, fresh=True)
     p = c.person(fresh=True)
@@ -142,6 +170,9 @@ def ctx_license_file(c: Ctx) -> list[Line]:
     lines: list[Line] = [[c.rng.choice(("MIT License", "BSD 3-Clause License", "Copyright notice"))], []]
     for _ in range(c.rng.choice((1, 1, 2, 4))):
         lines.append([f"Copyright (c) {_years(c)} ", c.name(c.person(), True)])
+    if c.list_file and c.rng.random() < 0.5:  # LICENSE files that list every copyright holder
+        lines += [[], ["Copyright holders:"], []]
+        lines += [["  ", c.name(c.person(fresh=True), True)] for _ in range(c.rng.randint(10, 50))]
     lines += [[], *[[t] for t in LICENSE_TEXT[:2]]]
     return lines
 

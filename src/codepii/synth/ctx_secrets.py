@@ -39,6 +39,7 @@ PROVIDER_KEY_NAMES = {
     "hex_secret": ("api key", "api secret", "app secret", "signing key", "encryption key", "hmac secret"),
     "base64_secret": ("jwt secret", "session secret", "encryption key", "master key"),
     "jwt": ("access token", "auth token", "bearer token", "id token", "refresh token"),
+    "readable_secret": ("secret key", "signing key", "jwt secret", "hmac key"),
 }
 PASSWORD_KEYS = ("password", "db password", "passwd", "pwd", "smtp password", "redis password", "admin password",
                  "mysql root password", "postgres password", "ldap bind password", "mail pass", "db pass", "keystore password")
