@@ -249,13 +249,13 @@ class LocalExecutor:
         detector = self.detector or build_detector(cfg)
         config_fp = output_fingerprint(cfg)
         summary, start = Summary(), time.perf_counter()
-        bar = progress(total=None, unit="rows", desc=f"mask rank {rank}/{world}")
+        bar = progress(total=None, unit=" rows", desc="mask" if world == 1 else f"mask rank {rank}/{world}")
         mb = [0.0]
 
         def on_batch(rows: int, nbytes: int) -> None:
             mb[0] += nbytes / 1e6
             bar.update(rows)
-            bar.set_postfix_str(f"{mb[0] / max(time.perf_counter() - start, 1e-9):.2f} MB/s", refresh=False)
+            bar.set_postfix_str(f"{mb[0] / max(time.perf_counter() - start, 1e-9):.3g} MB/s", refresh=False)
 
         for path, rel in mine:
             summary.results.append(process_shard(cfg, detector, path, rel, config_fp, on_batch))
