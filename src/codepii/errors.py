@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from typing import Callable, TypeVar
 
@@ -43,7 +44,8 @@ def exit_on_user_error(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except CodepiiError as exc:
-            prog = getattr(fn, "__module__", "codepii").split(".")[0]
+            module = getattr(fn, "__module__", "codepii")
+            prog = os.path.basename(sys.argv[0]) if module == "__main__" else module.split(".")[0]
             print(f"{prog}: error: {one_line(exc)}", file=sys.stderr)
             raise SystemExit(EXIT_USER_ERROR) from None
         except KeyboardInterrupt:
