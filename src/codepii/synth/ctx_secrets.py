@@ -212,3 +212,40 @@ def ctx_cli_credentials(c: Ctx) -> list[Line]:
     if k in ("python", "ruby"):
         return [["os.system(\"" if k == "python" else "system(\"", *line, "\")"]] if "\"" not in "".join(x if isinstance(x, str) else x.value for x in line) else c.comment([line])
     return [line]
+
+
+# Provider clients built with a literal key: (kind, provider, line before the key, line after it).
+CLIENT_FORMS = (
+    ("python", "openai_api_key", "client = OpenAI(api_key=\"", "\")"), ("python", "stripe_secret_key", "stripe.api_key = \"", "\""),
+    ("python", "github_pat", "gh = Github(\"", "\")"), ("python", "slack_bot_token", "slack = WebClient(token=\"", "\")"),
+    ("python", "huggingface_token", "login(token=\"", "\")"), ("python", "anthropic_api_key", "client = anthropic.Anthropic(api_key=\"", "\")"),
+    ("javascript", "github_pat", "const octokit = new Octokit({ auth: '", "' });"), ("javascript", "stripe_secret_key", "const stripe = require('stripe')('", "');"),
+    ("typescript", "openai_api_key", "const openai = new OpenAI({ apiKey: '", "' });"), ("typescript", "sendgrid_api_key", "sgMail.setApiKey('", "');"),
+    ("go", "stripe_secret_key", "\tstripe.Key = \"", "\""), ("go", "github_pat", "\tclient := github.NewClient(nil).WithAuthToken(\"", "\")"),
+    ("ruby", "stripe_secret_key", "Stripe.api_key = '", "'"), ("ruby", "github_pat", "client = Octokit::Client.new(access_token: '", "')"),
+    ("php", "stripe_secret_key", "\\Stripe\\Stripe::setApiKey('", "');"), ("java", "twilio_api_key", "        Twilio.init(\"", "\", authToken);"),
+    ("csharp", "sendgrid_api_key", "            var client = new SendGridClient(\"", "\");"), ("rust", "openai_api_key", "    let client = Client::new().with_api_key(\"", "\");"),
+)
+
+
+@context(weight=1.5, kinds=("python", "javascript", "typescript", "go", "ruby", "php", "java", "csharp", "rust", "shell", "yaml", "markdown"))
+def ctx_key_in_code(c: Ctx) -> list[Line]:
+    """Keys passed straight to SDK clients, or carried in URLs (``?key=``, bot paths, webhook paths)."""
+    r = c.rng
+    forms = [f for f in CLIENT_FORMS if f[0] == c.kind]
+    if forms and r.random() < 0.6:
+        _, provider, before, after = r.choice(forms)
+        return [[before, Pii(provider_key(r, provider)[1], "KEY"), after]]
+    roll = r.random()
+    if roll < 0.3:
+        url = ["https://maps.googleapis.com/maps/api/geocode/json?address=Berlin&key=", Pii(provider_key(r, "gcp_api_key")[1], "KEY")]
+    elif roll < 0.55:
+        url = ["https://api.telegram.org/bot", Pii(provider_key(r, "telegram_bot_token")[1], "KEY"), "/sendMessage"]
+    elif roll < 0.8:
+        team, bot = "T" + "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(10)), "B" + "".join(r.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(10))
+        url = [f"https://hooks.slack.com/services/{team}/{bot}/", Pii("".join(r.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") for _ in range(24)), "KEY")]
+    else:
+        url = [f"https://discord.com/api/webhooks/{r.randint(10**17, 10**18)}/", Pii(provider_key(r, "discord_bot_token")[1].replace(".", "")[:68], "KEY")]
+    if c.kind in ("shell", "markdown"):
+        return [["curl -s -X POST \"", *url, "\" -d @payload.json"]]
+    return [c.set(r.choice(("webhook url", "notify url", "endpoint", "api url")), url)]

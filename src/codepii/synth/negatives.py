@@ -70,7 +70,8 @@ def negative_block(c: Ctx) -> list[Line]:
     r = c.rng
     roll = r.random()
     if roll < 0.15 and c.kind not in ("json", "xml", "html", "markdown", "ini", "toml", "env"):
-        return [_env_read(c) for _ in range(r.randint(1, 3))]
+        lines = [_env_read(c) for _ in range(r.randint(1, 3))]
+        return [ln for i, ln in enumerate(lines) if ln not in lines[:i]]
     if roll < 0.3 and c.kind != "json":
         doc_ip = r.choice(DOC_IPS).format(r.randint(1, 254))
         text = r.choice((
