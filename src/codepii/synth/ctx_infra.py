@@ -184,7 +184,7 @@ def ctx_test_fixture(c: Ctx) -> list[Line]:
     if k == "json":
         return [['  "model": "auth.user",'], ['  "fields": {"username": "', user, '", "email": "', email, '", "first_name": "', c.name(p), '"},']]
     if k == "yaml":
-        return [[f"{p.first}:"], ["  login: ", user], ["  email: ", email], ["  password: \"", pwd, "\""]]
+        return [[c.user(p.username.replace(".", "_")), ":"], ["  login: ", user], ["  email: ", email], ["  password: \"", pwd, "\""]]
     if k == "java":
         return [["        User user = new User(\"", user, "\", \"", email, "\", \"", pwd, "\");"]]
     if k == "go":

@@ -133,6 +133,8 @@ def email_local(rng: random.Random, first: str, last: str) -> str:
 def email_for(rng: random.Random, first: str, last: str) -> str:
     domain = rng.choice(FREE_MAIL) if rng.random() < 0.45 else org_domain(rng)
     local = email_local(rng, first, last)
+    if rng.random() < 0.06:  # some people write their address capitalised
+        local = ".".join(part.capitalize() for part in local.split("."))
     if rng.random() < 0.05:
         local += f"+{rng.choice(('github', 'lists', 'dev', 'spam'))}"
     return f"{local}@{domain}"
