@@ -32,7 +32,9 @@ FILE_TLDS = frozenset("png jpg jpeg gif svg webp ico js ts css py rb go rs md tx
 class PatternRule:
     """One regex; the named group ``value`` (or the whole match) becomes a span of ``category``.
 
-    ``priority``: lower wins when spans of two rules overlap.
+    ``priority``: lower wins when spans of two rules overlap. ``anchors``: literals
+    of which every match holds one (looked up in the lower-cased text when
+    ``fold``); a text with none of them skips the regex, a fast C substring test.
     """
 
     name: str
@@ -41,6 +43,8 @@ class PatternRule:
     score: float
     priority: int
     accept: Callable[[str, re.Match], bool] | None = None
+    anchors: tuple[str, ...] = ()
+    fold: bool = False
 
 
 def _value_span(m: re.Match) -> tuple[int, int]:
@@ -54,6 +58,37 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern:
     return re.compile(pattern, flags)
 
 
+# Literals every match of a provider format holds (see PatternRule.anchors).
+PROVIDER_ANCHORS: dict[str, tuple[str, ...]] = {
+    "aws-access-key-id": ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+    "gcp-api-key": ("AIza",),
+    "gcp-oauth-secret": ("GOCSPX-",),
+    "gcp-oauth-token": ("ya29.",),
+    "azure-ad-client-secret": ("Q~",),
+    "azure-storage-key": ("AccountKey=",),
+    "github-token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    "github-fine-grained-pat": ("github_pat_",),
+    "gitlab-token": ("gl",),
+    "gitlab-runner-registration": ("GR1348941",),
+    "slack-token": ("xox",),
+    "slack-app-token": ("xapp-",),
+    "slack-webhook": ("hooks.slack.com/",),
+    "stripe-secret-key": ("k_test_", "k_live_", "k_prod_"),
+    "openai-key": ("sk-",),
+    "anthropic-key": ("sk-ant-",),
+    "huggingface-token": ("hf_", "api_org_"),
+    "npm-token": ("npm_",),
+    "pypi-token": ("pypi-AgEIcHlwaS5vcmc",),
+    "sendgrid-key": ("SG.",),
+    "twilio-key": ("SK",),
+    "mailgun-key": ("key-",),
+    "digitalocean-token": ("_v1_",),
+    "shopify-token": ("shp",),
+    "age-secret-key": ("AGE-SECRET-KEY-1",),
+    "square-token": ("sq0", "EAAA"),
+    "databricks-token": ("dapi",),
+    "jwt": (".ey",),
+}
 # Provider key formats: (name, regex). The whole match is the key unless a
 # ``value`` group says otherwise. Boundaries: no word character around.
 PROVIDER_KEYS: tuple[tuple[str, str], ...] = (
@@ -105,6 +140,7 @@ def _build_rules() -> list[PatternRule]:
             0.99,
             0,
             _pem_has_body,
+            ("-----BEGIN",),
         ),
         PatternRule(
             "ssh-public-key",
@@ -115,19 +151,25 @@ def _build_rules() -> list[PatternRule]:
             ),
             0.99,
             0,
+            None,
+            (" AAAA", "\tAAAA"),
         ),
     ]
     for name, pattern in PROVIDER_KEYS:
-        rules.append(PatternRule(name, "KEY", _rx(pattern), 0.97, 1, _key_not_placeholder))
+        rules.append(PatternRule(name, "KEY", _rx(pattern), 0.97, 1, _key_not_placeholder, PROVIDER_ANCHORS[name]))
     rules += [
-        PatternRule("url-password", "PASSWORD", _rx(URL_PASSWORD), 0.9, 2, _password_ok),
-        PatternRule("curl-user-password", "PASSWORD", _rx(CURL_PASSWORD), 0.85, 2, _password_ok),
-        PatternRule("mysql-p-password", "PASSWORD", _rx(MYSQL_PASSWORD), 0.8, 2, _password_ok),
-        PatternRule("password-assignment", "PASSWORD", _rx(PASSWORD_ASSIGN, re.I), 0.8, 3, _password_ok),
-        PatternRule("secret-assignment", "KEY", _rx(SECRET_ASSIGN, re.I), 0.75, 3, _generic_secret_ok),
-        PatternRule("email", "EMAIL", _rx(EMAIL), 0.95, 4),
-        PatternRule("ipv4", "IP_ADDRESS", _rx(IPV4_RE), 0.9, 5),
-        PatternRule("ipv6", "IP_ADDRESS", _rx(IPV6_RE), 0.9, 5),
+        PatternRule("url-password", "PASSWORD", _rx(URL_PASSWORD), 0.9, 2, _password_ok, ("://",)),
+        PatternRule("curl-user-password", "PASSWORD", _rx(CURL_PASSWORD), 0.85, 2, _password_ok, ("curl",)),
+        PatternRule("mysql-p-password", "PASSWORD", _rx(MYSQL_PASSWORD), 0.8, 2, _password_ok, ("mysql",)),
+        PatternRule(
+            "password-assignment", "PASSWORD", _rx(PASSWORD_ASSIGN, re.I), 0.8, 3, _password_ok, ("pass", "pwd"), True
+        ),
+        PatternRule(
+            "secret-assignment", "KEY", _rx(SECRET_ASSIGN, re.I), 0.75, 3, _generic_secret_ok, ("key", "token", "secret"), True
+        ),
+        PatternRule("email", "EMAIL", _rx(EMAIL), 0.95, 4, None, ("@",)),
+        PatternRule("ipv4", "IP_ADDRESS", _rx(IPV4_RE), 0.9, 5, None, (".",)),
+        PatternRule("ipv6", "IP_ADDRESS", _rx(IPV6_RE), 0.9, 5, None, (":",)),
     ]
     return rules
 
@@ -234,7 +276,14 @@ class PatternDetector(Detector):
 
     def detect_one(self, text: str) -> list[Span]:
         found: list[tuple[int, Span]] = []
+        lower: str | None = None
         for rule in self.rules:
+            if rule.anchors:
+                if rule.fold and lower is None:
+                    lower = text.lower()
+                haystack = lower if rule.fold else text
+                if not any(a in haystack for a in rule.anchors):
+                    continue
             for m in rule.regex.finditer(text):
                 start, end = _value_span(m)
                 if end <= start or (rule.accept is not None and not rule.accept(text, m)):
