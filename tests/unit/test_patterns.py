@@ -121,3 +121,21 @@ def test_categories_option_and_fingerprint():
     assert only_ip.fingerprint() != PatternDetector().fingerprint()
     assert PatternDetector().fingerprint() == PatternDetector().fingerprint()
     assert PatternDetector(email_skip_examples=False).detect(["user@example.com"])[0][0].category == "EMAIL"
+
+
+def test_anchors_only_skip_work(det):
+    """Dropping the anchor pre-check changes no result: every rule's anchors are in each of its matches."""
+    import dataclasses
+
+    no_anchors = PatternDetector()
+    no_anchors.rules = [dataclasses.replace(r, anchors=()) for r in no_anchors.rules]
+    texts = [
+        "AWS=AKIALALEMEL33243OLIB sk_live_68rxbdtw51gjz4934k3b3qe0atlfef glpat-2gtc044wkomq3zldwxdw",
+        "xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD AIzaOaptjJ0ovwMpmvWh-F9p9fkj08LsjqHG_V4",
+        "jwt = eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "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 npm_r7ffgor7aky0yj0kfysysf18ma5q6qy8yr14 dapi36fe4e39ba74aa6310858b8b181e4554",
+        "PASSWORD=Tr0ub4dor&3\nurl = 'mysql://u:Pa55w0rd@db:3306/x'\nAPI_KEY: 'k9Xq2LmP7vTz8wQ1'\nmail a@corp.io 10.2.3.4 fe80::1:2",
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl bob@x",
+    ]
+    assert det.detect(texts) == no_anchors.detect(texts)
+    assert sum(map(len, det.detect(texts))) >= 12
