@@ -27,6 +27,8 @@ FIXES: Mapping[str, str] = {
     "vote_mismatch": "the vote's chunk_id/project differ from those of the labeling it judges",
     "duplicate_vote": "a worker votes once per assignment; the first vote is kept",
     "self_vote": "a worker may not validate their own labeling",
+    "span_text_mismatch": "the span's offsets do not select its text in any offset reading (code points, UTF-16, CRLF); "
+    "re-export the project",
     "unknown_worker": "the worker has no quiz skill for this project in --skills; the default skill is used",
 }
 EXAMPLES_KEPT = 3

@@ -1,0 +1,262 @@
+"""``codepii crowd {chunk,simulate,aggregate,validation-tasks}``: the crowd stage."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+HELP = "crowd stage: chunk files into tasks, simulate a crowd, aggregate labels and votes into gold"
+DESCRIPTION = """The crowd stage (docs/crowd.md). Files are cut into 50-line chunks, each
+chunk is labeled in 7 projects (one per main category), each labeling is
+validated 3-5 times, and aggregation turns accepted labelings into gold spans
+(AMBIGUOUS where categories collide), in file offsets.
+
+example:
+  codepii crowd chunk --input corpus.jsonl --out tasks/ --format label-studio
+  codepii crowd simulate --gold gold.jsonl --chunks tasks/chunks.jsonl --out crowd/
+  codepii crowd aggregate --chunks tasks/chunks.jsonl --labels crowd/labels.jsonl \\
+      --validations crowd/validations.jsonl --skills crowd/skills.csv --out gold.jsonl
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ..crowd.chunk import DEFAULT_LINES
+    from ..crowd.vote import DEFAULT_METHOD, DEFAULT_MIN_CONFIDENCE, METHODS
+    from ..labels import MAIN_CATEGORIES
+
+    sub = p.add_subparsers(dest="crowd_command", metavar="STEP")
+    raw = argparse.RawDescriptionHelpFormatter
+
+    c = sub.add_parser("chunk", help="cut files into line chunks and write one task set per project",
+                       description="Writes OUT/chunks.jsonl and, per main category, OUT/<PROJECT>.jsonl "
+                       "(--format jsonl) or OUT/<PROJECT>/{tasks.json,label_config.xml,validation_config.xml} "
+                       "(--format label-studio).", formatter_class=raw)
+    c.add_argument("--input", nargs="+", required=True, help="corpus records (jsonl/parquet/HF dir, globs)")
+    c.add_argument("--out", required=True, help="output directory")
+    c.add_argument("--lines", type=int, default=DEFAULT_LINES, help="lines per chunk (default %(default)s)")
+    c.add_argument("--format", choices=["jsonl", "label-studio"], default="jsonl")
+    c.add_argument("--id-column", default="id")
+    c.add_argument("--content-column", default="content")
+    c.set_defaults(_crowd_run=run_chunk)
+
+    s = sub.add_parser("simulate", help="simulate a crowd with known truth (labels, votes, quiz skills)",
+                       description="Writes OUT/labels.jsonl, OUT/validations.jsonl, OUT/skills.csv and "
+                       "OUT/truth.jsonl. Deterministic by --seed. To re-issue what aggregation left unresolved: "
+                       "--round 1 --only-unresolved gold.summary.json (same --seed: same workers).",
+                       formatter_class=raw)
+    s.add_argument("--gold", required=True, help="gold records (e.g. from `codepii synth`)")
+    s.add_argument("--chunks", required=True, help="chunks.jsonl made from the same files")
+    s.add_argument("--out", required=True, help="output directory")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--workers", type=int, default=40)
+    s.add_argument("--mean-skill", type=float, default=0.8, help="mean probability of a careful task")
+    s.add_argument("--spammers", type=float, default=0.1, help="fraction of workers who answer at random")
+    s.add_argument("--labelings-per-chunk", type=int, default=1)
+    s.add_argument("--min-votes", type=int, default=3)
+    s.add_argument("--max-votes", type=int, default=5, help="votes go up to this while they disagree")
+    s.add_argument("--quiz-questions", type=int, default=20)
+    s.add_argument("--round", type=int, default=0, help="round number of re-issued tasks (new assignment ids)")
+    s.add_argument("--only-unresolved", metavar="SUMMARY", help="issue only the tasks this aggregate summary "
+                   "JSON lists as unresolved")
+    s.set_defaults(_crowd_run=run_simulate)
+
+    a = sub.add_parser("aggregate", help="accept labelings by their votes and write gold records",
+                       description="Methods:\n" + "\n".join(f"  {k:<5} {v}" for k, v in METHODS.items())
+                       + "\n\nPrints a summary and writes it as JSON (--summary). Rows that do not fit "
+                       "(unknown assignment, span outside its chunk, ...) are skipped and counted; --strict "
+                       "makes the first one an error (exit 2).", formatter_class=raw)
+    a.add_argument("--chunks", required=True, help="chunks.jsonl from `codepii crowd chunk`")
+    a.add_argument("--labels", nargs="+", required=True, help="labeling results: JSONL or Label Studio JSON exports")
+    a.add_argument("--validations", nargs="*", default=[], help="votes: JSONL or Label Studio JSON exports")
+    a.add_argument("--skills", help="quiz skills, CSV or JSONL (worker_id, project, skill)")
+    a.add_argument("--out", required=True, help="gold records (.jsonl, .jsonl.gz, .parquet)")
+    a.add_argument("--method", choices=list(METHODS),
+                   help=f"default {DEFAULT_METHOD} with --skills, mv without")
+    a.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE,
+                   help="accept a labeling when P(correct) >= this (default %(default)s)")
+    a.add_argument("--per-project-workers", action="store_true",
+                   help="EM methods: estimate each worker separately per project (needs much data)")
+    a.add_argument("--projects", nargs="+", choices=MAIN_CATEGORIES,
+                   help="projects that were run (default: those with labelings)")
+    a.add_argument("--project", choices=MAIN_CATEGORIES, help="project of Label Studio tasks without one")
+    a.add_argument("--strict", action="store_true", help="a row that does not fit is an error, not a skip")
+    a.add_argument("--drop-unresolved", action="store_true", help="leave out files with unresolved chunks")
+    a.add_argument("--summary", help="summary JSON path (default: OUT without suffix + .summary.json)")
+    a.add_argument("--seed", type=int, default=0, help="seed of methods that draw (mace)")
+    a.set_defaults(_crowd_run=run_aggregate)
+
+    v = sub.add_parser("validation-tasks", help="Label Studio validation tasks for labelings",
+                       description="Writes OUT/<PROJECT>/tasks.json: one task per labeling, pre-annotated, "
+                       "for the project made with OUT/<PROJECT>/validation_config.xml.", formatter_class=raw)
+    v.add_argument("--chunks", required=True)
+    v.add_argument("--labels", nargs="+", required=True, help="labeling results: JSONL or Label Studio exports")
+    v.add_argument("--out", required=True)
+    v.add_argument("--project", choices=MAIN_CATEGORIES, help="project of Label Studio tasks without one")
+    v.set_defaults(_crowd_run=run_validation_tasks)
+    p.set_defaults(_crowd_parser=p)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not getattr(args, "crowd_command", None):
+        args._crowd_parser.print_help()
+        return 2
+    return int(args._crowd_run(args) or 0)
+
+
+def _read_chunks(spec) -> list[dict]:
+    from ..crowd.chunk import check_chunk
+    from ..errors import RecordError
+    from ..records import expand_paths, iter_records
+
+    chunks, seen = [], set()
+    for path in expand_paths(spec):
+        for row, c in enumerate(iter_records(path), start=1):
+            check_chunk(c, f"{path} row {row}")
+            if c["chunk_id"] in seen:
+                raise RecordError(f"{path} row {row}: duplicate chunk_id {c['chunk_id']!r}; re-run `codepii crowd chunk`")
+            seen.add(c["chunk_id"])
+            chunks.append(c)
+    return chunks
+
+
+def _write_json(path: str, obj) -> None:
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
+def run_chunk(args: argparse.Namespace) -> int:
+    from ..crowd.chunk import chunk_records
+    from ..crowd.labelstudio import label_config, labeling_tasks, validation_config
+    from ..errors import CodepiiError
+    from ..labels import MAIN_CATEGORIES
+    from ..progress import progress
+    from ..records import iter_records, write_records
+
+    if args.lines < 1:
+        raise CodepiiError(f"--lines must be at least 1, got {args.lines}")
+    records = progress(iter_records(args.input), unit=" file", desc="chunk")
+    chunks = list(chunk_records(records, args.lines, id_column=args.id_column, content_column=args.content_column))
+    write_records(os.path.join(args.out, "chunks.jsonl"), chunks)
+    for project in MAIN_CATEGORIES:
+        if args.format == "jsonl":
+            write_records(os.path.join(args.out, f"{project}.jsonl"), ({**c, "project": project} for c in chunks))
+            continue
+        folder = os.path.join(args.out, project)
+        _write_json(os.path.join(folder, "tasks.json"), labeling_tasks(chunks, project))
+        for name, xml in (("label_config.xml", label_config(project)), ("validation_config.xml", validation_config(project))):
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+                f.write(xml)
+    files = len({c["file_id"] for c in chunks})
+    print(f"{files} files -> {len(chunks)} chunks of <= {args.lines} lines; {len(MAIN_CATEGORIES)} {args.format} "
+          f"task sets in {args.out}")
+    return 0
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    from ..crowd.chunk import group_file_chunks
+    from ..crowd.results import write_skills_csv
+    from ..crowd.simulate import CrowdConfig, simulate, truth_record
+    from ..errors import CodepiiError, RecordError
+    from ..records import read_gold, write_records
+
+    try:
+        config = CrowdConfig(workers=args.workers, mean_skill=args.mean_skill, spammers=args.spammers,
+                             labelings_per_chunk=args.labelings_per_chunk, min_votes=args.min_votes,
+                             max_votes=args.max_votes, quiz_questions=args.quiz_questions, seed=args.seed)
+    except ValueError as exc:
+        raise CodepiiError(f"crowd simulate: {exc}") from None
+    gold = list(read_gold(args.gold))
+    files = {str(k): v for k, v in group_file_chunks(_read_chunks(args.chunks)).items()}
+    for record in gold:
+        parts = files.get(str(record["id"]))
+        if parts is None or "".join(c["text"] for c in parts) != record["content"]:
+            raise RecordError(f"{args.gold}: record {record['id']!r} has no matching chunks in {args.chunks}; "
+                              "chunk the same file: codepii crowd chunk --input GOLD --out DIR")
+    only = None
+    if args.only_unresolved:
+        with open(args.only_unresolved, encoding="utf-8") as f:
+            only = {(u["chunk_id"], u["project"]) for u in json.load(f)["unresolved"]}
+    crowd = simulate(gold, files, config, round_index=args.round, only=only)
+    write_records(os.path.join(args.out, "labels.jsonl"), (lab.to_dict() for lab in crowd.labelings))
+    write_records(os.path.join(args.out, "validations.jsonl"), (v.to_dict() for v in crowd.votes))
+    write_skills_csv(os.path.join(args.out, "skills.csv"), crowd.skills)
+    write_records(os.path.join(args.out, "truth.jsonl"), (truth_record(r) for r in gold))
+    print(f"{len(crowd.labelings)} labelings, {len(crowd.votes)} votes by {args.workers} workers "
+          f"({round(args.spammers * args.workers)} spammers) -> {args.out}")
+    return 0
+
+
+def _read_results(paths, kind: str, problems, project):
+    """Labelings or votes from JSONL files and Label Studio exports (which may hold both)."""
+    from ..crowd.labelstudio import is_export, read_export
+    from ..crowd.results import read_labelings, read_votes
+    from ..records import expand_paths
+
+    labelings, votes = [], []
+    for path in expand_paths(paths) if paths else []:
+        if is_export(path):
+            labs, vs = read_export(path, problems, project)
+            labelings += labs
+            votes += vs
+        elif kind == "labels":
+            labelings += read_labelings(path)
+        else:
+            votes += read_votes(path)
+    return labelings, votes
+
+
+def run_aggregate(args: argparse.Namespace) -> int:
+    from ..crowd.aggregate import aggregate, format_summary
+    from ..crowd.checks import Problems
+    from ..crowd.results import read_skills
+    from ..crowd.vote import DEFAULT_METHOD
+    from ..errors import CodepiiError
+    from ..records import write_records
+
+    if not 0.5 <= args.min_confidence <= 1.0:
+        raise CodepiiError(f"--min-confidence must be in [0.5, 1], got {args.min_confidence}")
+    problems = Problems(strict=args.strict)
+    chunks = _read_chunks(args.chunks)
+    labelings, votes_a = _read_results(args.labels, "labels", problems, args.project)
+    more_labelings, votes_b = _read_results(args.validations, "votes", problems, args.project)
+    skills = read_skills(args.skills) if args.skills else None
+    method = args.method or (DEFAULT_METHOD if skills else "mv")
+    records, summary = aggregate(chunks, labelings + more_labelings, votes_a + votes_b, skills, method=method,
+                                 min_confidence=args.min_confidence, per_project=args.per_project_workers,
+                                 projects=args.projects, problems=problems, drop_unresolved=args.drop_unresolved,
+                                 seed=args.seed)
+    write_records(args.out, records)
+    summary_path = args.summary or _summary_path(args.out)
+    _write_json(summary_path, summary)
+    print(format_summary(summary))
+    print(f"gold: {args.out}; summary: {summary_path}")
+    return 0
+
+
+def _summary_path(out: str) -> str:
+    base = out
+    for suffix in (".gz", ".zst", ".jsonl", ".json", ".parquet"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+    return base + ".summary.json"
+
+
+def run_validation_tasks(args: argparse.Namespace) -> int:
+    from ..crowd.checks import Problems, check_labelings
+    from ..crowd.labelstudio import validation_config, validation_tasks
+
+    problems = Problems(strict=True)  # tasks for bad labelings would waste the validators' time
+    chunk_texts = {c["chunk_id"]: c["text"] for c in _read_chunks(args.chunks)}
+    labelings, _ = _read_results(args.labels, "labels", problems, args.project)
+    labelings = check_labelings(labelings, chunk_texts, problems)
+    projects = sorted({lab.project for lab in labelings})
+    for project in projects:
+        folder = os.path.join(args.out, project)
+        mine = [lab for lab in labelings if lab.project == project]
+        _write_json(os.path.join(folder, "tasks.json"), validation_tasks(mine, chunk_texts))
+        with open(os.path.join(folder, "validation_config.xml"), "w", encoding="utf-8") as f:
+            f.write(validation_config(project))
+    print(f"{len(labelings)} validation tasks in {len(projects)} projects -> {args.out}")
+    return 0
