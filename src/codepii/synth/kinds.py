@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from . import ctx_infra, ctx_people, ctx_secrets, ctx_tests, ctx_web  # noqa: F401  (registers the contexts)
+from . import ctx_config, ctx_infra, ctx_people, ctx_secrets, ctx_tests, ctx_web  # noqa: F401  (registers the contexts)
 from .builder import Line, SpanBuilder
 from .context import Context, Ctx, contexts_for
 from .filler import MODULES, NOUNS, fill_slots, filler
