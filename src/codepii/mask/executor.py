@@ -26,8 +26,9 @@ from .base import Detector
 from .config import MaskConfig, effective_placeholders, output_fingerprint, rank_and_world
 from .manifest import Manifest, is_finished, remove_manifest, shard_paths, write_manifest
 from .replace import Replacer
-from .shards import MaskBatch, RejectsWriter, open_reader, open_writer, remove_stale_temps, sha256_of
+from .shards import MaskBatch, open_reader
 from .steps import DetectStep, ReplaceStep, RowValidator
+from .writers import RejectsWriter, open_writer, remove_stale_temps, sha256_of
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

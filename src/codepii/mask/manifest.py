@@ -15,7 +15,7 @@ import posixpath
 from dataclasses import asdict, dataclass
 
 from ..records import is_url
-from .shards import JsonlShardWriter
+from .writers import JsonlShardWriter
 
 MANIFEST_DIR = "_manifests"
 REJECTS_DIR = "_rejects"
