@@ -118,7 +118,7 @@ def _wrap(c: Ctx, lines: list[Line]) -> list[Line]:
 
 def _emit(b: SpanBuilder, lang: Lang, lines: list[Line]) -> None:
     b.lines(lines)
-    if lang.kind != "json" and lang.kind != "ini":
+    if lang.kind != "json":
         b.line()
 
 
@@ -195,5 +195,5 @@ def _block(b: SpanBuilder, c: Ctx, block: str, options: list[Context]) -> None:
         text = filler(c.rng, kind, used=c.templates_used)
         if text:
             b.add(text)
-            if kind not in ("json", "ini"):
+            if kind != "json":
                 b.line()
