@@ -49,6 +49,7 @@ class Ctx:
     form: tuple[str, str, str] | None = None  # the setting form of the current block (see lang.LANGS)
     form_used: bool = False  # whether the current block wrote a setting
     case: str | None = None  # the identifier style of the current block
+    set_calls: int = 0  # settings written in the current block
     templates_used: set[str] = field(default_factory=set)  # filler templates placed in this file
     list_file: bool = False  # an AUTHORS/THANKS/CHANGES file: lists run long
     _last: Person | None = None  # the person named last (lists rarely name someone twice in a row)
@@ -58,6 +59,7 @@ class Ctx:
         self.form = self.rng.choice(self.lang.settings)
         self.case = self.rng.choice(self.lang.cases)
         self.form_used = False
+        self.set_calls = 0
 
     @property
     def kind(self) -> str:
@@ -100,6 +102,7 @@ class Ctx:
         if form is None and self.form is not None:
             form = self.form[0]
             self.form_used = True
+        self.set_calls += 1
         line = L.setting(self.rng, self.lang, key, pieces, form, self.case)
         return [self.indent, *line] if self.indent else line
 

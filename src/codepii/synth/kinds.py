@@ -71,6 +71,7 @@ def place(b: SpanBuilder, c: Ctx, options: list[Context], indent: str = "", trie
         c.begin_block()
         lines = ctx.fn(c)
         if lines:
+            lines = _interleave(c, lines)
             lines = _wrap(c, lines)
             if c.kind == "markdown" and ctx.name in FENCE_IN_MARKDOWN and not str(lines[0][0]).startswith("```"):
                 lines = [["```" + FENCE_IN_MARKDOWN[ctx.name]], *lines, ["```"]]
@@ -90,9 +91,29 @@ STATEMENT_WRAPPERS = {
     "c": ("    ", "int ⟨fn⟩(void)\n{", "    return 0;\n}"),
     "cpp": ("    ", "void ⟨Fn⟩() {", "}"),
     "php": ("    ", "class ⟨Cls⟩Test extends TestCase\n{\n    public function setUp(): void\n    {", "    }\n}"),
+    "ruby": ("  ", "RSpec.describe ⟨Cls⟩ do", "end"),
     "terraform": ("  ", 'resource "⟨tfres⟩" "⟨noun⟩" {', "}"),
     "yaml": ("  ", "⟨noun⟩:", ""),
 }
+
+
+# Ordinary settings that sit between secrets in real config blocks.
+NEUTRAL_SETTINGS = (
+    ("timeout", "30"), ("debug", "false"), ("port", "5432"), ("log level", "info"), ("region", "eu-west-1"), ("pool size", "10"),
+    ("use ssl", "true"), ("database name", "orders"), ("host", "db.internal"), ("max retries", "5"), ("environment", "production"),
+    ("cache ttl", "300"), ("charset", "utf8mb4"), ("api version", "2023-10-16"), ("bucket region", "us-west-2"), ("verify", "true"),
+)
+
+
+def _interleave(c: Ctx, lines: list[Line]) -> list[Line]:
+    """Mix ordinary settings into a block made only of settings, as real config blocks are."""
+    if not c.set_calls or c.set_calls != len(lines) or c.rng.random() < 0.45:
+        return lines
+    out = list(lines)
+    for _ in range(c.rng.randint(1, 3)):
+        key, value = c.rng.choice(NEUTRAL_SETTINGS)
+        out.insert(c.rng.randint(0, len(out)), c.set(key, [value]))
+    return out
 
 
 def _wrap(c: Ctx, lines: list[Line]) -> list[Line]:
