@@ -72,7 +72,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and "_manifests" not in p.parts and p.name not in ("_summary.json", "mask_config.yaml")
+        if p.is_file() and "_manifests" not in p.parts and not p.name.startswith("_summary") and p.name != "mask_config.yaml"
     }
 
 
@@ -142,3 +142,19 @@ def test_recipe_help_and_user_errors(tmp_path):
     assert run.returncode == 2 and "broken.parquet" in run.stderr and "Traceback" not in run.stderr
     assert "1 masked" in run.stderr and "1 failed" in run.stderr
     assert read_records(str(tmp_path / "out" / "ok.jsonl"))[0]["content"] == "mail me: <EMAIL>"
+
+
+@pytest.mark.slow
+def test_two_torchrun_processes_split_the_shards_and_match_one_process(tmp_path):
+    torchrun = Path(sys.executable).parent / "torchrun"
+    if not torchrun.exists():
+        pytest.skip("torchrun is not installed")
+    inputs = tmp_path / "in"
+    make_inputs(inputs, rows_per_shard=10)
+    subprocess.run(mask_cmd(inputs, tmp_path / "one", 0.0), env=env(), check=True, capture_output=True)
+    two = [str(torchrun), "--nproc_per_node", "2", *mask_cmd(inputs, tmp_path / "two", 0.0)[1:]]
+    done = subprocess.run(two, env=dict(env(), OMP_NUM_THREADS="1"), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+    ranks = [json.loads((tmp_path / "two" / f"_summary.rank{r}.json").read_text()) for r in (0, 1)]
+    assert [t["done"] for t in ranks] == [2, 2] and sum(t["rows_in"] for t in ranks) == 40
