@@ -80,7 +80,7 @@ class CrowdSimulator:
         for w in self.workers:
             for p in MAIN_CATEGORIES:
                 skill = 0.5 if w in self.spammers else self.rng.normal(config.mean_skill, config.skill_spread)
-                self.true_skills[(w, p)] = float(min(max(skill, 0.05), 0.995))
+                self.true_skills[(w, p)] = float(min(max(skill, 0.05), 1.0))
         self.quiz_skills = self.quiz()
         # tasks draw from their own stream, so a later round reuses the same workers
         self.rng = np.random.default_rng([config.seed, round_index])
