@@ -34,7 +34,11 @@ def output_schema(schema, text_column: str, pii_column: str, with_hash: bool):
     import pyarrow as pa
 
     fields = [f for f in schema if f.name != pii_column]
-    fields = [pa.field(f.name, pa.string()) if f.name == text_column and not pa.types.is_string(f.type) else f for f in fields]
+    textual = (pa.types.is_string, pa.types.is_large_string)
+    fields = [
+        pa.field(f.name, pa.string()) if f.name == text_column and not any(t(f.type) for t in textual) else f
+        for f in fields
+    ]
     return pa.schema(fields + [pa.field(pii_column, pii_type(with_hash))], metadata=schema.metadata)
 
 
