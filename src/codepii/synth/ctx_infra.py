@@ -68,6 +68,23 @@ def ctx_host_list(c: Ctx) -> list[Line]:
     return c.comment([[*it, f"\t{r.choice(('web', 'db', 'cache', 'gw'))}{i}.internal"] for i, it in enumerate(items)], block=False)
 
 
+ENDPOINTS = (("elasticsearch url", "http://", ":9200"), ("consul http addr", "http://", ":8500"), ("grpc target", "", ":50051"),
+             ("kafka bootstrap servers", "", ":9092"), ("api base url", "https://", ":8443/v1"), ("ntp server", "", ""),
+             ("nameserver", "", ""), ("metrics endpoint", "http://", ":9090/metrics"), ("syslog host", "udp://", ":514"))
+
+
+@context(weight=1.5)
+def ctx_service_endpoints(c: Ctx) -> list[Line]:
+    """Service URLs and host:port settings with literal addresses: IP_ADDRESS only, not the scheme or port."""
+    r = c.rng
+    lines: list[Line] = []
+    for key, scheme, suffix in r.sample(ENDPOINTS, r.randint(1, 3)):
+        ip = host_ip(r)
+        host = ["[", Pii(ip, "IP_ADDRESS"), "]"] if ":" in ip and suffix else [Pii(ip, "IP_ADDRESS")]
+        lines.append(c.set(key, [scheme, *host, suffix] if scheme else [*host, suffix]))
+    return lines
+
+
 @context(weight=1.3)
 def ctx_log_lines(c: Ctx) -> list[Line]:
     """sshd, web access and audit log lines quoted in comments, tests and docs."""

@@ -223,8 +223,9 @@ def ctx_git_log(c: Ctx) -> list[Line]:
 def ctx_people_in_comments(c: Ctx) -> list[Line]:
     """Docstrings and comments naming people (non-ASCII names too): plain NAME."""
     p = c.person()
+    title = c.rng.choice(("", "", "", "Dr. ", "Prof. ", "Mr. ", "Ms. "))  # titles stay outside the span
     forms = (
-        ["Port of the algorithm described by ", c.name(p), " in the 2009 paper."],
+        ["Port of the algorithm described by ", title, c.name(p), " in the 2009 paper."],
         ["Based on the original implementation by ", c.name(p), "."],
         ["Thanks to ", c.name(p), " for spotting the overflow."],
         ["Ask ", c.name(p), " (", c.email(p.email), ") before changing this."],

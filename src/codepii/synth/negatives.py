@@ -23,6 +23,11 @@ SPECIAL_IPS = ("127.0.0.1", "0.0.0.0", "255.255.255.0", "255.255.0.0", "255.255.
                "169.254.169.254", "255.255.255.240")
 DOC_IPS = ("192.0.2.{}", "198.51.100.{}", "203.0.113.{}", "2001:db8::{}", "2001:db8:85a3::8a2e:370:{}")
 OIDS = ("1.3.6.1.4.1.311.21.7", "1.2.840.113549.1.1.11", "2.5.4.3", "1.3.6.1.5.5.7.3.1", "1.2.840.10045.4.3.2", "0.9.2342.19200300.100.1.25")
+# Algorithms and organisations named after people or brands: not person names (LABELING.md).
+EPONYMS = ("Dijkstra's algorithm", "a Bloom filter", "the Levenshtein distance", "Knuth-Morris-Pratt", "a Fisher-Yates shuffle",
+           "Newton's method", "the Boyer-Moore search", "a Kalman filter", "Huffman coding", "Bresenham's line algorithm",
+           "the Miller-Rabin test", "Kruskal's algorithm", "a Merkle tree", "Diffie-Hellman", "a Gaussian blur")
+ORG_NAMES = ("Microsoft", "Google Cloud", "Mozilla", "Oracle", "GitHub", "Cloudflare", "Stripe", "Twilio", "the Apache Foundation")
 ENV_NAMES = ("AWS_SECRET_ACCESS_KEY", "DATABASE_PASSWORD", "GITHUB_TOKEN", "STRIPE_API_KEY", "OPENAI_API_KEY", "SMTP_PASSWORD", "JWT_SECRET")
 
 
@@ -79,6 +84,8 @@ def negative_block(c: Ctx) -> list[Line]:
             f"e.g. connect to {doc_ip} or 127.0.0.1:8080; bind to 0.0.0.0 in containers",
             f"Requires version {_version(r)} or later (OID {r.choice(OIDS)}).",
             "class Alice and def bob() are fixtures of the protocol tests, not people.",
+            f"Uses {r.choice(EPONYMS)} here; see the {r.choice(ORG_NAMES)} docs for the wire format.",
+            f"{r.choice(EPONYMS).capitalize()} is O(n log n) on this input.",
             f"Build {rand(r, HEX, 12)} fixed the checksum {rand(r, HEX, 32)}.",
         ))
         return c.comment([[text]], block=False)
