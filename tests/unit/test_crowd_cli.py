@@ -1,0 +1,83 @@
+"""``codepii crowd``: help, the chunk -> simulate -> aggregate pipeline, exit-2 errors."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from codepii.cli import main
+
+GOLD = [
+    {"id": "a", "content": "email = 'ann@x.io'\nip = '10.0.0.7'\r\nx = 1\n",
+     "entities": [{"start": 9, "end": 17, "category": "EMAIL"}, {"start": 25, "end": 33, "category": "IP_ADDRESS"}]},
+    {"id": "b", "content": "# by Zoë Ng 😀\nk = 'sk_live_0123456789abcdef'\n",
+     "entities": [{"start": 5, "end": 11, "category": "NAME"}, {"start": 20, "end": 44, "category": "KEY"}]},
+]
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "codepii", "crowd", *args], capture_output=True, text=True)
+
+
+@pytest.fixture()
+def tasks(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in GOLD), encoding="utf-8")
+    assert main(["crowd", "chunk", "--input", str(gold), "--out", str(tmp_path / "tasks"), "--lines", "1"]) == 0
+    return tmp_path, gold
+
+
+def test_help_of_every_step():
+    for step in ([], ["chunk"], ["simulate"], ["aggregate"], ["validation-tasks"]):
+        r = run(*step, "--help")
+        assert r.returncode == 0 and "usage: codepii crowd" in r.stdout, step
+    assert "wawa" in run("aggregate", "--help").stdout
+    assert run().returncode == 2  # a group without a step prints its help
+
+
+def test_chunk_simulate_aggregate_round_trip(tasks, capsys):
+    tmp, gold = tasks
+    assert (tmp / "tasks" / "KEY.jsonl").exists() and (tmp / "tasks" / "chunks.jsonl").exists()
+    assert main(["crowd", "chunk", "--input", str(gold), "--out", str(tmp / "ls"), "--format", "label-studio"]) == 0
+    assert json.loads((tmp / "ls" / "NAME" / "tasks.json").read_text())[0]["data"]["project"] == "NAME"
+    chunks = str(tmp / "tasks" / "chunks.jsonl")
+    assert main(["crowd", "simulate", "--gold", str(gold), "--chunks", chunks, "--out", str(tmp / "crowd"),
+                 "--workers", "10", "--mean-skill", "1", "--spammers", "0"]) == 0
+    crowd = tmp / "crowd"
+    assert main(["crowd", "aggregate", "--chunks", chunks, "--labels", str(crowd / "labels.jsonl"),
+                 "--validations", str(crowd / "validations.jsonl"), "--skills", str(crowd / "skills.csv"),
+                 "--out", str(tmp / "out.jsonl")]) == 0
+    out = [json.loads(line) for line in (tmp / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["content"], r["entities"]) for r in out] == [(g["id"], g["content"], g["entities"]) for g in GOLD]
+    summary = json.loads((tmp / "out.summary.json").read_text())
+    assert summary["method"] == "wmv" and summary["chunk_projects"]["unresolved"] == 0
+    assert "0 unresolved" in capsys.readouterr().out
+    assert main(["crowd", "validation-tasks", "--chunks", chunks, "--labels", str(crowd / "labels.jsonl"),
+                 "--out", str(tmp / "val")]) == 0
+    assert (tmp / "val" / "KEY" / "validation_config.xml").exists()
+
+
+def test_bad_input_exits_2_with_one_line(tasks):
+    tmp, gold = tasks
+    chunks = str(tmp / "tasks" / "chunks.jsonl")
+    labels = tmp / "labels.jsonl"
+    labels.write_text(json.dumps({"assignment_id": "x", "chunk_id": "a:1", "project": "EMAIL", "worker_id": "w",
+                                  "spans": [{"start": 0, "end": 999, "category": "EMAIL"}]}) + "\n")
+    votes = tmp / "votes.jsonl"
+    votes.write_text(json.dumps({"assignment_id": "x", "chunk_id": "a:1", "project": "EMAIL", "worker_id": "v",
+                                 "verdict": "maybe"}) + "\n")
+    common = ["aggregate", "--chunks", chunks, "--labels", str(labels), "--out", str(tmp / "o.jsonl")]
+    cases = [
+        (common + ["--validations", str(votes)], "votes.jsonl row 1: verdict 'maybe'"),
+        (common + ["--strict"], "labels.jsonl row 1 (assignment x): span [0, 999)"),
+        (common + ["--method", "wmv"], "pass --skills"),
+        (["aggregate", "--chunks", str(gold), "--labels", str(labels), "--out", "o.jsonl"], "missing column(s) chunk_id"),
+        (["simulate", "--gold", str(gold), "--chunks", chunks, "--out", str(tmp / "c"), "--workers", "2"], "workers must be"),
+        (["chunk", "--input", str(tmp / "nope.jsonl"), "--out", str(tmp / "t")], "no such file"),
+    ]
+    for args, message in cases:
+        r = run(*args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert message in r.stderr and r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr, r.stderr
+    r = run(*common)  # without --strict the bad labeling is skipped, counted and reported
+    assert r.returncode == 0 and "skipped 1 x span_outside_chunk" in r.stdout
