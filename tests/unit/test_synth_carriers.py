@@ -73,3 +73,10 @@ def test_bad_carrier_folders_are_user_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(CodepiiError, match="no source files"):
         list(generate(1, 0, carriers=str(tmp_path / "empty")))
+
+
+def test_kinds_filter_carriers_too(tree):
+    records = list(generate(20, 1, carriers=str(tree), carrier_fraction=1.0, kinds=["javascript"]))
+    assert {r["kind"] for r in records} == {"javascript"}
+    with pytest.raises(CodepiiError, match="no source files of the kinds go"):
+        list(generate(1, 0, carriers=str(tree), kinds=["go"]))

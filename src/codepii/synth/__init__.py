@@ -90,6 +90,7 @@ def generate(n_files: int, seed: int, carriers: str | None = None, **options) ->
     bad_kinds = sorted(set(options.get("kinds") or ()) - set(KINDS))
     if bad_kinds:
         raise ValueError(f"unknown file kind(s) {', '.join(bad_kinds)}; choose from {', '.join(KINDS)}")
-    pool = CarrierPool(carriers) if carriers else None
+    kinds = tuple(options["kinds"]) if options.get("kinds") else None
+    pool = CarrierPool(carriers, kinds=kinds) if carriers else None
     for index in range(n_files):
         yield generate_file(seed, index, pool, **options)

@@ -108,7 +108,7 @@ class Carrier:
 class CarrierPool:
     """The code files of a tree, indexed once in sorted order so that a seed picks the same files."""
 
-    def __init__(self, root: str, max_files: int = MAX_FILES):
+    def __init__(self, root: str, max_files: int = MAX_FILES, kinds: tuple[str, ...] | None = None):
         if not os.path.isdir(root):
             raise CodepiiError(f"--carriers {root}: not a directory; give a folder of source files (e.g. a Python stdlib)")
         self.root = root
@@ -119,12 +119,16 @@ class CarrierPool:
             for name in sorted(filenames):
                 kind = EXT_KINDS.get(os.path.splitext(name)[1].lower())
                 path = os.path.join(dirpath, name)
-                if kind and MIN_BYTES <= _size(path) <= MAX_BYTES:
+                if kind and (kinds is None or kind in kinds) and MIN_BYTES <= _size(path) <= MAX_BYTES:
                     self.files.append((os.path.relpath(path, root), kind))
             if len(self.files) >= max_files:
                 break
         if not self.files:
-            raise CodepiiError(f"--carriers {root}: no source files of a known kind ({', '.join(sorted(set(EXT_KINDS)))}) between {MIN_BYTES} and {MAX_BYTES} bytes")
+            wanted = sorted(set(kinds or EXT_KINDS.values()))
+            raise CodepiiError(
+                f"--carriers {root}: no source files of the kinds {', '.join(wanted)} between {MIN_BYTES} and {MAX_BYTES} bytes; "
+                f"known suffixes: {' '.join(sorted(EXT_KINDS))}"
+            )
 
     def sample(self, rng: random.Random, max_lines: int = 300) -> Carrier:
         """A window of up to ``max_lines`` lines of a random file, risky lines dropped."""

@@ -1,7 +1,7 @@
 """Contexts that name people: headers, attributions, metadata, credits, changelogs, git logs."""
 from __future__ import annotations
 
-from .builder import Line, Pii
+from .builder import Line
 from .context import Ctx, context
 from .credentials import HEX, rand
 from .people import example_email, example_name, example_username, service_email
