@@ -248,7 +248,7 @@ def ctx_handles(c: Ctx) -> list[Line]:
         ["FIXME ", c.user("@" + p.handle), ": this double-counts retries"],
         ["cc ", c.user("@" + p.handle), " ", c.user("@" + c.person().handle)],
         ["see https://github.com/", c.user(p.handle), "/", r.choice(("dotfiles", "scripts", "fork", "patches")), "/issues/", str(r.randint(1, 999))],
-        ["Maintained by ", c.user("@" + p.handle), " on Slack"],
+        ["Ping ", c.user("@" + p.handle), " before merging changes here"],
     )
     return c.comment([r.choice(forms)])
 
