@@ -230,7 +230,7 @@ def ctx_people_in_comments(c: Ctx) -> list[Line]:
         ["Thanks to ", c.name(p), " for spotting the overflow."],
         ["Ask ", c.name(p), " (", c.email(p.email), ") before changing this."],
         ["XXX: ", c.name(p), " says this breaks on Windows."],
-        ["Patch contributed by ", c.name(p), ", see issue #", str(c.rng.randint(10, 9999)), "."],
+        ["Patch from ", c.name(p), ", see issue #", str(c.rng.randint(10, 9999)), "."],
         ["Workaround suggested by ", c.user("@" + p.handle), "."],
     )
     line = c.rng.choice(forms)
