@@ -34,6 +34,7 @@ _FRAME = {
     "csharp": ([], [], ["namespace Acme.⟨Cls⟩", "{", "    public class ⟨Cls⟩Service", "    {"]),
     "terraform": ([], [], ['provider "aws" {', '  region = "eu-west-1"', "}"]), "ruby": (["# frozen_string_literal: true"], [], []),
     "python": ([], [], []),
+    "markdown": (["# ⟨mod⟩", "", "A small ⟨Cls⟩ service: it loads records, validates them and stores them.", ""], [], []),
 }
 _POSTAMBLE = {"json": ["}"], "xml": ["</configuration>"], "html": ["</head>", "</html>"], "java": ["}"], "csharp": ["    }", "}"]}
 
@@ -166,22 +167,25 @@ def assemble(rng: random.Random, kind: str, n_contexts: int, n_filler: int, n_ne
     lang = LANGS[kind]
     c = Ctx(rng, lang, [make_person(rng) for _ in range(rng.randint(1, 3))])
     b = SpanBuilder()
-    before, after, opener = _FRAME.get(kind, ([], [], []))
+    list_file = bool(n_contexts) and rng.random() < LIST_FILE_CHANCE.get(kind, 0.0)
+    before, after, opener = ([], [], []) if list_file else _FRAME.get(kind, ([], [], []))
     b.lines(_fill(t, rng) for t in before)
     options = contexts_for(kind)
-    if n_contexts and kind not in ("json", "markdown") and rng.random() < 0.45:
+    if n_contexts and not list_file and kind not in ("json", "markdown") and rng.random() < 0.45:
         if place(b, c, [o for o in options if o.name == "license_header"]):
             n_contexts -= 1
     b.lines(_fill(t, rng) for t in after)
+    if kind == "python" and rng.random() < 0.5:
+        b.line(_fill('"""⟨Cls⟩ helpers: load, validate and store records."""', rng)).line()
     head = filler(rng, kind, head=True)
     if head:
         b.add(head).line()
-    if n_contexts and kind not in ("json",) and rng.random() < 0.25:
+    if n_contexts and not list_file and kind != "json" and rng.random() < 0.25:
         if place(b, c, [o for o in options if o.name in ("author_attribution", "package_metadata")]):
             n_contexts -= 1
     b.lines(_fill(t, rng) for t in opener)
     options = [o for o in options if o.name != "license_header"]
-    if n_contexts and rng.random() < LIST_FILE_CHANCE.get(kind, 0.0):
+    if list_file:
         c.list_file = True
         place(b, c, [o for o in options if o.name in LIST_CONTEXTS])
         n_contexts, n_filler, n_negatives = rng.randint(0, 2), rng.randint(0, 1), rng.randint(0, 1)
