@@ -174,7 +174,12 @@ def _summary(method, min_confidence, projects, labelings, kept, votes, kept_vote
         "method_help": METHODS[method],
         "min_confidence": min_confidence,
         "projects": list(projects),
-        "labelings": {"read": len(labelings), "kept": len(kept), **{k: status[k] for k in sorted(status)}},
+        "labelings": {
+            "read": len(labelings),
+            "kept": len(kept),
+            **{k: status[k] for k in sorted(status)},
+            "outside_projects": sum(1 for lab in kept if lab.project not in projects),
+        },
         "votes": {"read": len(votes), "kept": len(kept_votes)},
         "chunk_projects": {
             "total": len(chunk_texts) * len(projects),
@@ -196,7 +201,8 @@ def format_summary(summary: Mapping) -> str:
         f"method {summary['method']}: {summary['method_help']}; accept at P(correct) >= {summary['min_confidence']}",
         f"labelings: {lab['read']} read, {lab['kept']} kept, {lab.get('accepted', 0)} accepted, "
         f"{lab.get('rejected', 0)} rejected, {lab.get('unsure', 0)} unsure (below the confidence), "
-        f"{lab.get('tied', 0)} tied, {lab.get('unvoted', 0)} without votes",
+        f"{lab.get('tied', 0)} tied, {lab.get('unvoted', 0)} without votes"
+        + (f", {lab['outside_projects']} of projects not in --projects (ignored)" if lab["outside_projects"] else ""),
         f"votes: {summary['votes']['read']} read, {summary['votes']['kept']} kept",
         f"chunk x project: {cp['total']} total, {cp['resolved']} resolved ({cp['by_consensus']} by consensus of "
         f"several labelings), {cp['unresolved']} unresolved (no accepted labeling)",

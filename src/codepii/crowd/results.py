@@ -129,12 +129,9 @@ def read_votes(spec: str | Iterable[str]) -> list[Vote]:
 
 def _skill_rows(path: str) -> Iterator[tuple[str, Mapping]]:
     if path.lower().endswith(".csv"):
-        try:
-            with open(path, newline="", encoding="utf-8") as f:
-                for line, row in enumerate(csv.DictReader(f), start=2):
-                    yield f"{path} line {line}", row
-        except FileNotFoundError:
-            raise RecordError(f"{path}: no such file") from None
+        with open(path, newline="", encoding="utf-8") as f:
+            for line, row in enumerate(csv.DictReader(f), start=2):
+                yield f"{path} line {line}", row
         return
     detect_format(path)
     yield from _rows(path)
@@ -143,8 +140,7 @@ def _skill_rows(path: str) -> Iterator[tuple[str, Mapping]]:
 def read_skills(spec: str | Iterable[str]) -> dict[tuple[str, str], float]:
     """``(worker_id, project) -> skill`` from CSV or JSONL/Parquet files."""
     skills: dict[tuple[str, str], float] = {}
-    paths = [spec] if isinstance(spec, str) else list(spec)
-    for path in [p for s in paths for p in (expand_paths(s) if not s.lower().endswith(".csv") else [s])]:
+    for path in expand_paths(spec):
         for where, row in _skill_rows(path):
             require_columns(row, SKILL_COLUMNS, where)
             try:
