@@ -111,7 +111,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_one_clean_run(tmp_path):
     expected, expected_manifests = snapshot(ref), manifests(ref)
     rng = random.Random(1234)
     killed_mid_run = 0
-    for trial in range(4):
+    for trial in range(3):
         out = tmp_path / f"run{trial}"
         for window in (work_seconds, work_seconds / 2):  # a second kill during the resumed run, which has less to do
             proc = subprocess.Popen(mask_cmd(inputs, out), env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -127,7 +127,7 @@ def test_sigkill_at_random_moments_then_rerun_equals_one_clean_run(tmp_path):
         assert not [p for p in out.rglob("*.tmp")], "a finished run leaves no temporaries"
         ids = [r["id"] for p in sorted(inputs.iterdir()) for r in read_records(str(out / p.name))]
         assert len(ids) == len(set(ids)) == total_rows - 4  # nothing doubled, nothing lost but the 4 rejects
-    assert killed_mid_run >= 4  # most kills hit the engine mid-work, not after it finished
+    assert killed_mid_run >= 3  # most kills hit the engine mid-work, not after it finished
 
 
 def test_recipe_help_and_user_errors(tmp_path):
