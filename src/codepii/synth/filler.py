@@ -159,25 +159,44 @@ _SLOT = re.compile("⟨(\\w+)⟩")
 HEAD_PREFIXES = ("import", "#include", "using ", "require", "use ", "const ⟨mod⟩ = require", "namespace", "set -euo", "from ", "package ")
 
 
-def _slots(rng: random.Random) -> dict[str, str]:
-    noun, field = rng.choice(NOUNS), rng.choice(FIELDS)
-    fn = f"{rng.choice(VERBS)}_{rng.choice(NOUNS)}"
-    return {
-        "fn": fn, "Fn": "".join(w.capitalize() for w in fn.split("_")), "fn2": f"{rng.choice(VERBS)}_{noun}",
-        "Cls": noun.capitalize() + rng.choice(("", "Manager", "Client", "Store", "Service", "Handler")),
-        "var": rng.choice(NOUNS) + "s", "var2": rng.choice(("limit", "allowed", "max_items", "threshold", "keys")),
-        "noun": noun, "NOUN": noun.upper(), "field": field, "Field": "".join(w.capitalize() for w in field.split("_")),
-        "FIELD": field.upper(), "VAR": rng.choice(("CONFIG", "SETTINGS", "DEFAULTS", "CREDENTIALS", "DATABASES")),
-        "tfres": rng.choice(("aws_db_instance", "google_sql_user", "azurerm_key_vault_secret", "github_actions_secret", "datadog_monitor")),
-        "n": str(rng.choice((3, 5, 8, 10, 16, 30, 64, 100, 128, 255, 1000))), "mod": rng.choice(MODULES),
-    }
+def _fn(rng: random.Random) -> str:
+    return f"{rng.choice(VERBS)}_{rng.choice(NOUNS)}"
+
+
+def _pascal(snake: str) -> str:
+    return "".join(w.capitalize() for w in snake.split("_"))
+
+
+# slot -> maker(rng, values so far); slots derived from another ("Fn" from "fn") come after it.
+_MAKERS = {
+    "noun": lambda r, v: r.choice(NOUNS), "NOUN": lambda r, v: v["noun"].upper(),
+    "field": lambda r, v: r.choice(FIELDS), "Field": lambda r, v: _pascal(v["field"]), "FIELD": lambda r, v: v["field"].upper(),
+    "fn": lambda r, v: _fn(r), "Fn": lambda r, v: _pascal(v["fn"]), "fn2": lambda r, v: f"{r.choice(VERBS)}_{v['noun']}",
+    "Cls": lambda r, v: v["noun"].capitalize() + r.choice(("", "Manager", "Client", "Store", "Service", "Handler")),
+    "var": lambda r, v: r.choice(NOUNS) + "s", "var2": lambda r, v: r.choice(("limit", "allowed", "max_items", "threshold", "keys")),
+    "VAR": lambda r, v: r.choice(("CONFIG", "SETTINGS", "DEFAULTS", "CREDENTIALS", "DATABASES")),
+    "tfres": lambda r, v: r.choice(("aws_db_instance", "google_sql_user", "azurerm_key_vault_secret", "github_actions_secret", "datadog_monitor")),
+    "n": lambda r, v: str(r.choice((3, 5, 8, 10, 16, 30, 64, 100, 128, 255, 1000))), "mod": lambda r, v: r.choice(MODULES),
+}
+_NEEDS = {"NOUN": "noun", "Field": "field", "FIELD": "field", "Fn": "fn", "fn2": "noun", "Cls": "noun"}
+
+
+def _slots(rng: random.Random, names: list[str]) -> dict[str, str]:
+    """Values for the named slots only, made in a fixed order (so a seed gives the same code)."""
+    values: dict[str, str] = {}
+    for name in names:
+        for needed in (_NEEDS.get(name), name):
+            if needed and needed not in values:
+                values[needed] = _MAKERS[needed](rng, values)
+    return values
 
 
 def fill_slots(rng: random.Random, text: str) -> str:
     """Fill the ``⟨slot⟩`` markers of a template with random identifiers."""
     if "⟨" not in text:
         return text
-    slots = _slots(rng)
+    names = list(dict.fromkeys(_SLOT.findall(text)))  # first-appearance order, no duplicates
+    slots = _slots(rng, names)
     return _SLOT.sub(lambda m: slots[m.group(1)], text)
 
 
