@@ -204,6 +204,21 @@ def test_partial_placeholders_keep_the_other_defaults(tmp_path):
     assert text == "# by (mail)\nhost = '<IP>'\nx = 0\n"
 
 
+def test_fsspec_urls_in_and_out(tmp_path):
+    import fsspec
+
+    write_records("memory://mask-test/in/a.jsonl.gz", make_rows(5))
+    write_records(str(tmp_path / "b.parquet"), make_rows(5))
+    for spec in ("memory://mask-test/in/*.jsonl.gz", str(tmp_path / "b.parquet")):
+        cfg = load_config(MaskConfig, None, [f"input={spec}", "output=memory://mask-test/out"])
+        assert [r.status for r in LocalExecutor(cfg, RegexDetector()).run().results] == ["done"]
+        assert [r.status for r in LocalExecutor(cfg, RegexDetector()).run().results] == ["skipped"]
+    out = read_records("memory://mask-test/out/a.jsonl.gz") + read_records("memory://mask-test/out/b.parquet")
+    assert len(out) == 10 and all("<EMAIL>" in r["content"] for r in out)
+    assert not [p for p in fsspec.filesystem("memory").find("/mask-test/out") if p.endswith(".tmp")]
+    fsspec.filesystem("memory").rm("/mask-test", recursive=True)
+
+
 def test_shard_names_keep_subdirectories_apart():
     assert shard_names(["/d/x/a.jsonl", "/d/y/a.jsonl"]) == ["x/a.jsonl", "y/a.jsonl"]
     assert shard_names(["/d/a.jsonl"]) == ["a.jsonl"]
