@@ -37,13 +37,18 @@ def cfg_for(inputs: Path, out: Path, *extra: str) -> MaskConfig:
 @pytest.fixture(scope="module")
 def ray_address():
     ray = pytest.importorskip("ray")
+    saved = os.environ.get("PYTHONPATH")
     # Ray workers inherit this process's environment: they must find the test detector.
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")])
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), saved or ""])
     try:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
         yield ray.get_runtime_context().gcs_address
     finally:
         ray.shutdown()
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
 
 
 def tiny_model(path: Path) -> Path:
