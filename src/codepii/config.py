@@ -6,6 +6,7 @@ field and the override share one name (STYLE.md, rule 2).
 """
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import hashlib
 import json
@@ -56,13 +57,14 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
         if not isinstance(value, Mapping):
             raise ConfigError(f"config key {key!r}: expected a mapping of {tp.__name__} fields, got {value!r}")
         return from_dict(tp, value, prefix=key + ".")
-    if origin in (list, tuple, Sequence) or tp in (list, tuple):
+    if origin in (list, tuple, Sequence, collections.abc.Sequence) or tp in (list, tuple):
         if not isinstance(value, (list, tuple)):
             raise ConfigError(f"config key {key!r}: expected a list, got {value!r}")
         args = get_args(tp)
         item_tp = args[0] if args else Any
         return tuple(_coerce(v, item_tp, f"{key}[{i}]") for i, v in enumerate(value))
-    if origin in (dict, Mapping) or tp in (dict,):
+    # get_origin(typing.Mapping[str, X]) is collections.abc.Mapping, not typing.Mapping.
+    if origin in (dict, Mapping, collections.abc.Mapping) or tp in (dict,):
         if not isinstance(value, Mapping):
             raise ConfigError(f"config key {key!r}: expected a mapping, got {value!r}")
         args = get_args(tp)

@@ -1,11 +1,13 @@
 """Every configs/mask/*.yaml loads into MaskConfig and is headed by the command that uses it."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Mapping, Sequence
 
 import pytest
 
-from codepii.config import load_config
+from codepii.config import from_dict, load_config
 from codepii.mask.config import MaskConfig, output_fingerprint, validate
 
 CONFIGS = sorted((Path(__file__).resolve().parents[2] / "configs" / "mask").glob("*.yaml"))
@@ -25,3 +27,16 @@ def test_fingerprint_ignores_engine_and_placement_but_not_output_settings():
     other = load_config(MaskConfig, None, ["input=a", "output=b", "placeholders.EMAIL=(email)"])
     assert output_fingerprint(base) == output_fingerprint(same) != output_fingerprint(other)
     assert len(CONFIGS) >= 3
+
+
+
+@dataclass(frozen=True)
+class WithAbc:
+    options: Mapping[str, Any] = field(default_factory=dict)
+    names: Sequence[str] = ()
+
+
+def test_typing_mapping_and_sequence_fields_load():
+    """codepii.config accepts typing.Mapping / Sequence annotations (their origin is collections.abc)."""
+    cfg = from_dict(WithAbc, {"options": {"a": 1}, "names": ["x", "y"]})
+    assert dict(cfg.options) == {"a": 1} and cfg.names == ("x", "y")
