@@ -267,7 +267,10 @@ def main(argv=None) -> int:
     model.train()
     stop, losses, t0, tokens = False, [], time.time(), 0
     while state.step < total_steps and not stop:
-        sampler.set_epoch(state.epoch)  # the batch order depends only on (seed, epoch)
+        # The batch order depends only on (seed, epoch). The prepared loader re-sets its
+        # sampler's epoch from its own counter on each pass, so set both (DDP wraps the sampler).
+        train_loader.set_epoch(state.epoch)
+        sampler.set_epoch(state.epoch)
         # On resume, skip the micro-batches this epoch already consumed: same data order as an uninterrupted run.
         loader = accelerator.skip_first_batches(train_loader, state.batch_in_epoch) if state.batch_in_epoch else train_loader
         for batch in loader:
