@@ -42,7 +42,9 @@ _EXTRA_NAMES = (
     "Kathy Karen Betty Dorothy Sara Sarah Heather Nicole Amy Angela Kelly Rachel Christine Catherine Maria Anne "
     "Wolfgang Klaus Jürgen Pierre Jacques Giovanni Paolo Hiro Takeshi Yoshi Raj Amit Sanjay Vlad Sergei Andrei"
 ).split()
-_NAME_WORDS = "|".join(sorted({re.escape(n) for n in [*FIRST_NAMES, *_EXTRA_NAMES]}))
+# A set lookup per capitalised word: far faster than a 300-way regex alternation.
+_NAME_WORDS = frozenset([*FIRST_NAMES, *_EXTRA_NAMES])
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 
 RISKY = re.compile(
     "|".join(
@@ -52,13 +54,12 @@ RISKY = re.compile(
             r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",  # IPv4 (and 4-part versions: dropped too)
             r"\b[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{0,4}){2,7}\b",  # IPv6-ish (and clock times)
             r"(?<![\w:])::[0-9A-Fa-f]{1,4}\b",  # short IPv6 such as ::2
-            r"^\s*[-*]?\s*[A-Z][a-z]+(?:\s+(?:[A-Z][a-z]+|[A-Z]\.|van|de|von|der|da|di|le))+\s*$",  # a line that is just a name
+            r"^\s*[-*]?\s*[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?:\s+(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.|van|de|von|der|da|di|le))+\s*$",  # a bare name
             r"://[^\s/:@]+:[^\s/@]*@",  # URLs with credentials
             r"(?i:author|copyright|\(c\)|©|contributed|written by|thanks|credit|maintain|e-?mail|mailto|signed-off|reviewed-by)",
             r"(?i:passw|pwd|secret|token|api_?key|private[_ ]?key|BEGIN |ssh-|auth|credential)",
             r"(?i:/home/|/Users/|\\Users\\|github\.com/|gitlab\.com/|bitbucket|twitter)|~[a-z]",
             r"(?<![\w.])@[A-Za-z][\w-]+",  # @handles (decorators are handled below)
-            rf"\b(?:{_NAME_WORDS})\b",  # person names
             r"\b[A-Z]\.(?:\s?[A-Z]\.)*\s?(?:[A-Z][a-z]+|[A-Z]{2,})\b",  # initials and a surname (citations)
             r"\b[A-Z][a-z]+,\s[A-Z]\.",  # "Surname, F." (bibliographies)
             r"\b(?:by|from|to|per|ask|cc|with|and)\s+[A-Z][a-z]+\s+[A-Z][a-z]+",  # "patch by First Last"
@@ -94,6 +95,8 @@ def line_is_risky(line: str) -> bool:
     if m and (m.group(2) or m.group(1) in _DECORATORS) and "author" not in line.lower():
         line = line.replace("@", "", 1)
     if RISKY.search(line) is not None:
+        return True
+    if any(part in _NAME_WORDS for m in _CAPITALISED.finditer(line) for part in m.group().split("-")):  # person names
         return True
     return any(_random_looking(m.group()) for m in _LONG_TOKEN.finditer(line))
 
