@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 
 HELP = "generate synthetic source files with exact gold PII spans (or print corpus stats)"
-DESCRIPTION = """Generate whole source files of 23 kinds (Python, JavaScript, TypeScript,
+DESCRIPTION = """Generate whole source files of 24 kinds (Python, JavaScript, TypeScript,
 Java, Go, C, C++, C#, PHP, Ruby, Rust, shell, YAML, JSON, .env, INI, TOML, SQL,
-Markdown, XML, HTML, Dockerfile, Terraform) holding PII in the places it lives in
-real code, labeled per LABELING.md, with hard negatives and PII-free files.
+Markdown, XML, HTML, Dockerfile, Terraform, plain text such as AUTHORS) holding
+PII in the places it lives in real code, labeled per LABELING.md, with hard
+negatives and PII-free files. See docs/synth.md for the contexts and limits.
 Output is gold records {"id", "content", "language", "kind", "path", "source",
 "contexts", "entities"}; the same --seed always gives the same files.
 
