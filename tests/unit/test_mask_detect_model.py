@@ -109,6 +109,13 @@ def test_plan_batches_budget_and_cover():
     for b in batches:
         assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 30
         assert [lengths[i] for i in b] == sorted((lengths[i] for i in b), reverse=True)
+    # Full windows of one length that fill a quarter of the budget get padding-free batches.
+    lengths = [24, 9, 24, 24, 8, 24, 24, 3]
+    batches = plan_batches(lengths, 48)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    full = [b for b in batches if any(lengths[i] == 24 for i in b)]
+    assert all({lengths[i] for i in b} == {24} and len(b) <= 2 for b in full)
+    assert sum(len(b) for b in full) == 5
 
 
 def test_device_and_dtype_selection():

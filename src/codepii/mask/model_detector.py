@@ -59,16 +59,27 @@ def pick_dtype(dtype: str, device: str):
 
 
 def plan_batches(lengths: Sequence[int], max_tokens_per_batch: int) -> list[list[int]]:
-    """Window indices grouped into batches, longest first, each at most ``max_tokens_per_batch`` padded tokens.
+    """Window indices grouped into batches of at most ``max_tokens_per_batch`` padded tokens.
 
-    A batch's cost is ``n_windows x its longest window``; sorting by length
-    keeps the padding small. A window longer than the budget gets a batch alone.
+    A batch's cost is ``n_windows x its longest window``. Windows of one exact
+    length that fill a quarter of the budget or more (the full windows of long
+    files) get batches of their own: no padding, so no attention mask, which
+    lets SDPA take its fast path. The rest are sorted by length, longest first,
+    so padding stays small. A window longer than the budget gets a batch alone.
     """
-    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    by_length: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        by_length.setdefault(n, []).append(i)
     batches: list[list[int]] = []
+    rest: list[int] = []
+    for n, members in sorted(by_length.items(), reverse=True):
+        if len(members) * n * 4 >= max_tokens_per_batch:
+            per_batch = max(1, max_tokens_per_batch // max(n, 1))
+            batches += [members[k : k + per_batch] for k in range(0, len(members), per_batch)]
+        else:
+            rest += members
     current: list[int] = []
-    for i in order:
-        # Sorted descending: the first window of a batch is its longest.
+    for i in rest:  # already longest first
         if current and (len(current) + 1) * lengths[current[0]] > max_tokens_per_batch:
             batches.append(current)
             current = []
@@ -221,8 +232,10 @@ class ModelDetector(Detector):
             with torch.inference_mode(), torch.autocast(
                 device_type="cuda" if cuda else "cpu", dtype=self.dtype or torch.float32, enabled=self.dtype is not None
             ):
-                logits = self.model(input_ids=ids_t, attention_mask=mask_t).logits  # (batch, width, n_tags)
-            batch_probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()
+                # No padding: no mask, so SDPA can use its fused kernel (about 1.7x on CPU).
+                no_pad = bool(mask.all())
+                logits = self.model(input_ids=ids_t, attention_mask=None if no_pad else mask_t).logits
+            batch_probs = torch.softmax(logits.float(), dim=-1).cpu().numpy()  # (batch, width, n_tags)
             for row, i in enumerate(batch):
                 probs[i] = batch_probs[row, : len(windows[i])]
             self.windows_run += len(batch)
