@@ -181,8 +181,8 @@ def print_summary(summary: dict) -> None:
         print(f"{name:<10}" + "".join(f"{_fmt(row.get(c)):>10}" for c in cats))
     print("  * crowd: the aggregated crowd gold scored against the generator's truth (train corpus)")
     masked = summary["masked"]
-    counts = masked.get("pii_per_category") or masked.get("counts") or {}
-    print(f"\nmasked: {masked.get('rows_out', masked.get('rows'))} rows out; PII replaced per category: "
+    counts = masked.get("pii", {})
+    print(f"\nmasked: {masked['rows_out']} rows out ({masked['rows_rejected']} rejected); PII replaced per category: "
           + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     print("seconds per stage:")
     for name, sec in summary["seconds"].items():
