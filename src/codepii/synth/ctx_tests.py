@@ -111,3 +111,25 @@ def ctx_ip_test_cases(c: Ctx) -> list[Line]:
     if k == "ruby":
         return [["CASES = {"], *[["  '", ip, f"' => {v},"] for ip, v in rows], ["}.freeze"]]
     return c.comment([["address, routable"], *[[ip, f"  {v}"] for ip, v in rows]], block=False)
+
+
+@context(weight=2.0, kinds=CODE_KINDS + ("json", "yaml", "sql"))
+def ctx_people_in_data(c: Ctx) -> list[Line]:
+    """Person records in code and data: first/last name fields (one span each), full names, assignees, signatures."""
+    r, k = c.rng, c.kind
+    p = c.person()
+    parts = p.name.split(" ")
+    first, last = (parts[0], " ".join(parts[1:])) if len(parts) > 1 and "." not in parts[1] else (p.name, "")
+    roll = r.random()
+    if k == "python" and roll < 0.4:
+        args = ["User(first_name=\"", c.pii(first, "NAME"), "\""] + ([", last_name=\"", c.pii(last, "NAME"), "\""] if last else [])
+        return [["    ", r.choice(("author", "owner", "customer", "member")), " = ", *args, ", email=\"", c.email(p.email), "\")"]]
+    if k == "sql":
+        return [["UPDATE tickets SET assignee = '", c.name(p), "' WHERE id = ", str(r.randint(100, 99999)), ";"]]
+    if roll < 0.7 and last:
+        return [c.set("first name", [c.pii(first, "NAME")]), c.set("last name", [c.pii(last, "NAME")]), c.set("email", [c.email(p.email)])]
+    key = r.choice(("assignee", "reviewer", "owner", "display name", "full name", "contact name", "signed by", "reporter"))
+    lines = [c.set(key, [c.name(p)])]
+    if r.random() < 0.4:
+        lines.append(c.set(r.choice(("email", "contact email", "owner email")), [c.email(p.email)]))
+    return lines

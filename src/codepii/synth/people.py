@@ -23,7 +23,7 @@ FIRST_NAMES = (
     "Rohan Deepa Minh Linh Jae Seo-yeon Kai Leilani Gustavo Beatriz Anders Freya Emeka Zainab Florian"
 ).split()
 FIRST_NAMES_ACCENTED = (
-    "José Zoë Björn François Łukasz Søren Renée Zoltán Ólafur Jürgen Mónica Dvořák Ågot Inês Çağla "
+    "José Zoë Björn François Łukasz Søren Renée Zoltán Ólafur Jürgen Mónica Ágnes Ågot Inês Çağla "
     "Gökhan Noémie Andrés Héctor Jérôme Małgorzata Ľubomír Tomáš Eléonore Sébastien Jiří Åsa Núria Raúl"
 ).split()
 LAST_NAMES = (
