@@ -152,3 +152,19 @@ def test_unknown_threshold_class(model_dir, tmp_path):
     model, tok, meta = load_model_dir(model_dir)
     with pytest.raises(ConfigError, match="classes"):
         ModelDetector(model, tok, meta, thresholds={"AMBIGUOUS": 0.5})
+
+
+def test_detect_command_with_model(model_dir, tmp_path):
+    import json
+
+    from codepii.cli import main
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "content": t}) + "\n" for i, t in enumerate(texts())))
+    out = tmp_path / "pred.jsonl"
+    args = ["detect", "--model", model_dir, "--input", str(src), "--out", str(out), "--option", "default_threshold=0.05"]
+    assert main(args + ["--detector", "hybrid", "--threshold", "KEY=0.2"]) == 0
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == list(range(len(texts())))
+    assert any(e["category"] == "EMAIL" and texts()[r["id"]][e["start"] : e["end"]] == "jane.doe@gmail.com"
+               for r in rows for e in r["entities"])

@@ -159,10 +159,16 @@ class ModelDetector(Detector):
         return out
 
     def detect_stream(self, batches: Iterable[Sequence[str]]) -> Iterator[list[list[Span]]]:
-        """Span lists per batch of texts, in order; batch k+1.. are tokenized while batch k runs."""
+        """Span lists per batch of texts, in order.
+
+        Three stages overlap: batches k+1.. are tokenized (worker threads) and
+        batch k-1 is decoded to spans (one thread) while the model runs batch k.
+        """
         pending: deque = deque()  # (texts, future of their windows), oldest first
+        decoded: deque = deque()  # futures of span lists, oldest first
         texts_iter = iter(batches)
-        with ThreadPoolExecutor(self.tokenize_workers, thread_name_prefix="codepii-tokenize") as pool:
+        with ThreadPoolExecutor(self.tokenize_workers, thread_name_prefix="codepii-tokenize") as pool, \
+                ThreadPoolExecutor(1, thread_name_prefix="codepii-decode") as decoder:
 
             def submit_next() -> bool:
                 for texts in texts_iter:
@@ -178,7 +184,11 @@ class ModelDetector(Detector):
                 texts, future = pending.popleft()
                 submit_next()  # keep the queue full while the model works on this one
                 windows = future.result()
-                yield self._decode(windows, self._forward(windows), texts)
+                decoded.append(decoder.submit(self._decode, windows, self._forward(windows), texts))
+                while len(decoded) > 1:
+                    yield decoded.popleft().result()
+            while decoded:
+                yield decoded.popleft().result()
 
     def fingerprint(self) -> str:
         blob = json.dumps(
