@@ -57,7 +57,7 @@ def generate_file(seed: int, index: int, pool: CarrierPool | None = None, **opti
     record: dict = {"id": f"synth-{seed}-{index:07d}"}
     if pool is not None and rng.random() < opts["carrier_fraction"]:
         carrier = pool.sample(rng)
-        builder = assemble_carrier(rng, carrier, n_ctx)
+        builder = assemble_carrier(rng, carrier, n_ctx, min(n_neg, 2))
         kind, path, source = carrier.kind, carrier.path, "carrier"
     else:
         kind = rng.choices(kinds, weights=[KIND_WEIGHTS[k] for k in kinds])[0]

@@ -170,32 +170,38 @@ def _size(path: str) -> int:
         return -1
 
 
-def assemble_carrier(rng: random.Random, carrier: Carrier, n_contexts: int):
-    """Interleave ``n_contexts`` planted contexts with the carrier's sanitized lines.
+def assemble_carrier(rng: random.Random, carrier: Carrier, n_contexts: int, n_negatives: int = 0):
+    """Interleave ``n_contexts`` planted contexts and ``n_negatives`` negative blocks with the carrier's sanitized lines.
 
     Planted lines take the indentation of the line they precede, so a setting
     lands inside the function or block it interrupts.
     """
     from .builder import SpanBuilder
     from .context import Ctx, contexts_for
-    from .kinds import place
+    from .kinds import LIST_CONTEXTS, place, place_negatives
     from .lang import LANGS
     from .people import make_person
 
     c = Ctx(rng, LANGS[carrier.kind], [make_person(rng)])
     b = SpanBuilder()
-    options = [o for o in contexts_for(carrier.kind) if o.name not in ("license_header", "credits_list", "changelog")]
+    options = [o for o in contexts_for(carrier.kind) if o.name != "license_header" and o.name not in LIST_CONTEXTS]
     if n_contexts and carrier.kind not in ("json", "markdown") and rng.random() < 0.4:
         place(b, c, [o for o in contexts_for(carrier.kind) if o.name == "license_header"])
         n_contexts -= 1
     lines = carrier.lines
     slots = [i for i in range(1, len(lines)) if _can_plant(carrier.kind, lines[i - 1], lines[i])]
-    points = sorted(rng.sample(slots, min(n_contexts, len(slots))))
+    n = min(n_contexts + n_negatives, len(slots))
+    points = sorted(rng.sample(slots, n))
+    what = ["ctx"] * min(n_contexts, n) + ["neg"] * (n - min(n_contexts, n))
+    rng.shuffle(what)
     k = 0
     for i, line in enumerate(lines):
         while k < len(points) and points[k] == i:
             indent = line[: len(line) - len(line.lstrip())]
-            place(b, c, options, indent=indent)
+            if what[k] == "ctx":
+                place(b, c, options, indent=indent)
+            else:
+                place_negatives(b, c, indent=indent)
             k += 1
         b.line(line)
     return b

@@ -117,6 +117,15 @@ def _interleave(c: Ctx, lines: list[Line]) -> list[Line]:
     return out
 
 
+def place_negatives(b: SpanBuilder, c: Ctx, indent: str = "") -> None:
+    """Write one block of hard negatives (unlabeled look-alikes)."""
+    c.begin_block()
+    lines = _wrap(c, negative_block(c))
+    if lines:
+        _emit(b, c.lang, [[indent, *ln] for ln in lines] if indent else lines)
+        b.contexts.append("negatives")
+
+
 def _wrap(c: Ctx, lines: list[Line]) -> list[Line]:
     """Put a block of settings inside its form's opener and closer (a dict, a function, a section),
     and indented statements inside a function."""
@@ -213,9 +222,7 @@ def _block(b: SpanBuilder, c: Ctx, block: str, options: list[Context]) -> None:
     elif block == "ctx":
         place(b, c, options)
     elif block == "neg":
-        c.begin_block()
-        _emit(b, c.lang, _wrap(c, negative_block(c)))
-        b.contexts.append("negatives")
+        place_negatives(b, c)
     else:
         text = filler(c.rng, kind, used=c.templates_used)
         if text:
