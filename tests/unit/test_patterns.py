@@ -75,6 +75,23 @@ def test_keys(det, text, expected):
     assert found(det, text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('curl -H "Authorization: Bearer cfcabd11c7ed9a41b1a3e063c32d5114"', [("KEY", "cfcabd11c7ed9a41b1a3e063c32d5114")]),
+        ("headers = {'Authorization': 'Basic YnJvd3Nlcjo9a2V5'}", [("KEY", "YnJvd3Nlcjo9a2V5")]),
+        ('-H "Authorization: Bearer ${TOKEN}"\nauthorization: required', []),
+        ('curl -H "apikey: c4ed6c21-9dd5-4a05-8e3f-c56d1151cce8" -X GET', [("KEY", "c4ed6c21-9dd5-4a05-8e3f-c56d1151cce8")]),
+        ('var genericToken string = "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"', [("KEY", "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB")]),
+        ("kind: Secret\ndata:\n  ca.crt: TFMwdExTMUNSVWRKVGlCRFJWSlU=\n", [("KEY", "TFMwdExTMUNSVWRKVGlCRFJWSlU=")]),
+        ("kind: ConfigMap\ndata:\n  ca.crt: TFMwdExTMUNSVWRKVGlCRFJWSlU=\n", []),
+        ("t = ZXlKaGJHY2lPaUpGVXpJMU5pSjkuZXlKcGMzTWlPaUpxYjJVaUxB", [("KEY", "ZXlKaGJHY2lPaUpGVXpJMU5pSjkuZXlKcGMzTWlPaUpxYjJVaUxB")]),
+    ],
+)
+def test_headers_manifests_and_encoded_tokens(det, text, expected):
+    assert found(det, text) == expected
+
+
 def test_pem_block_covers_begin_to_end_line(det):
     pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDAC4AWkdwKYSd8\n-----END RSA PRIVATE KEY-----"
     text = f"key = '''{pem}\n'''"

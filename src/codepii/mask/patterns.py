@@ -88,6 +88,8 @@ PROVIDER_ANCHORS: dict[str, tuple[str, ...]] = {
     "square-token": ("sq0", "EAAA"),
     "databricks-token": ("dapi",),
     "jwt": (".ey",),
+    "jwt-base64": ("ZXlK",),
+    "perplexity-key": ("pplx-",),
 }
 # Provider key formats: (name, regex). The whole match is the key unless a
 # ``value`` group says otherwise. Boundaries: no word character around.
@@ -119,6 +121,8 @@ PROVIDER_KEYS: tuple[tuple[str, str], ...] = (
     ("age-secret-key", r"(?<![\w-])AGE-SECRET-KEY-1[0-9A-Z]{58}(?![\w-])"),
     ("square-token", r"(?<![\w-])(?:sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}|EAAA[0-9A-Za-z_+=-]{22,60})(?![\w-])"),
     ("databricks-token", r"(?<![\w])dapi[a-f0-9]{32}(?:-\d)?(?!\w)"),
+    ("jwt-base64", r"(?<![\w+/])ZXlK[A-Za-z0-9+/]{40,}={0,2}"),
+    ("perplexity-key", r"(?<![\w-])pplx-[A-Za-z0-9]{40,}"),
     (
         "jwt",
         r"(?<![\w/+-])ey[A-Za-z0-9_-]{10,}={0,2}\.ey[A-Za-z0-9_/\\-]{10,}={0,2}\.(?:[A-Za-z0-9_/\\-]{10,}={0,2})?",
@@ -167,6 +171,8 @@ def _build_rules() -> list[PatternRule]:
         PatternRule(
             "secret-assignment", "KEY", _rx(SECRET_ASSIGN, re.I), 0.75, 3, _generic_secret_ok, ("key", "token", "secret"), True
         ),
+        PatternRule("auth-header", "KEY", _rx(AUTH_HEADER), 0.85, 2, _auth_value_ok, ("authorization",), True),
+        PatternRule("k8s-secret-data", "KEY", _rx(K8S_SECRET_DATA), 0.8, 3, _k8s_secret_ok, ("kind",)),
         PatternRule("email", "EMAIL", _rx(EMAIL), 0.95, 4, None, ("@",)),
         PatternRule("ipv4", "IP_ADDRESS", _rx(IPV4_RE), 0.9, 5, None, (".",)),
         PatternRule("ipv6", "IP_ADDRESS", _rx(IPV6_RE), 0.9, 5, None, (":",)),
@@ -181,15 +187,24 @@ MYSQL_PASSWORD = r"\bmysql(?:dump|admin)?\b[^\n]*?\s-p(?P<value>[^\s'\"-][^\s'\"
 
 # The name of a variable/key/attribute/XML tag ending in a secret word, the
 # assignment operator, the value (quoted, or bare up to the end of the line).
-_OPERATOR = r"[\"'`]?\]?(?:[ \t]*(?:=>|:=|::=|:::=|\?=|\.=|\+=|=|:|,)[ \t]*|>[ \t\r\n]*)"
+# An optional declared type between name and operator: Go "var t string = ...".
+_OPERATOR = r"[\"'`]?\]?(?:[ \t]+(?:string|String|str|const))?(?:[ \t]*(?:=>|:=|::=|:::=|\?=|\.=|\+=|=|:|,)[ \t]*|>[ \t\r\n]*)"
 _VALUE = r"(?:(?P<q>[\"'`])(?P<value>[^\"'`\r\n]{1,256}?)(?P=q)|(?P<bare>[^\s\"'`,;)}\]<>\\]{1,256}))"
 PASSWORD_ASSIGN = (
     r"(?<![\w.-])(?P<name>[\w.-]*?(?:passw(?:or)?d|passphrase|(?<![a-z])pass|pwd))" + _OPERATOR + _VALUE
 )
 SECRET_ASSIGN = (
     r"(?<![\w.-])(?P<name>[\w.-]*?(?:api[_.-]?key|apikey|secret|token|access[_.-]?key|private[_.-]?key|"
-    r"auth[_.-]?key|signing[_.-]?key|client[_.-]?secret|key))" + _OPERATOR + _VALUE
+    r"auth[_.-]?key|signing[_.-]?key|client[_.-]?secret|credentials?|creds|auth|key)"
+    r"(?:[_.-]?(?:string|str|value|val|\d{1,3}))?)" + _OPERATOR + _VALUE
 )
+# An HTTP Authorization header value, with or without its scheme word.
+AUTH_HEADER = (
+    r"(?i:authorization)[\"']?[ \t]*[:=][ \t]*[\"']?(?:(?i:bearer|basic|token|api-token|bot|digest)[ \t]+)?"
+    r"(?P<value>[A-Za-z0-9._~+/=:@!-]{8,512})"
+)
+# A value in the data: section of a Kubernetes Secret manifest (base64).
+K8S_SECRET_DATA = r"(?m)^[ \t]+[\w.-]+:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]+)?[\"']?(?P<value>[A-Za-z0-9+/]{12,}={0,2})[\"']?[ \t]*$"
 # Names ending in a secret word that hold no secret (public keys, database and map keys, pagination).
 NOT_SECRET_NAMES = re.compile(
     r"(?:^|[_.-]|(?<=[a-z])(?=[A-Z]))(?i:(?:public|primary|foreign|schema|csrf|xsrf|sort|cache|partition|lookup|dict|hash|index|idx|row|unique|"
@@ -230,8 +245,28 @@ def _bare_value_ok(m: re.Match) -> bool:
     # A bare value must run to the end of its line ("KEY=value" in .env/.ini/YAML).
     line_end = m.string.find("\n", m.end())
     rest = m.string[m.end() : line_end if line_end >= 0 else len(m.string)].strip()
-    # An escaped newline ("A=b\\nC=d" inside a JSON string) also ends the line.
-    return rest == "" or rest.startswith(("#", "\\n", "\\r"))
+    # An escaped newline ("A=b\\nC=d" inside a JSON string), the closing quote of a
+    # header inside a string (-H "apikey: v"), or a shell ";" / "&&" also end it.
+    return rest == "" or rest.startswith(("#", "\\n", "\\r", '"', "'", "`", ";", "&&"))
+
+
+def _auth_value_ok(text: str, m: re.Match) -> bool:
+    value = m.group("value")
+    return not is_placeholder(value) and looks_like_secret(value, min_chars=8, min_entropy=2.5)
+
+
+def _k8s_secret_ok(text: str, m: re.Match) -> bool:
+    """Only inside a manifest of ``kind: Secret``; the value must be base64 of something."""
+    if not re.search(r"(?im)^\s*kind:\s*[\"']?secret[\"']?\s*$", text):
+        return False
+    import base64
+    import binascii
+
+    value = m.group("value")
+    try:
+        return len(value) % 4 == 0 and len(base64.b64decode(value, validate=True)) > 0 and not is_placeholder(value)
+    except (binascii.Error, ValueError):
+        return False
 
 
 def _password_ok(text: str, m: re.Match) -> bool:
