@@ -150,6 +150,7 @@ class CarrierPool:
 
 
 # A planted block must not land inside an unfinished expression (argument lists, literals, continuations).
+_COMMENT_STARTS = ("#", "//", "*", "/*", "--", ";", "<!--")
 _OPEN_ENDINGS = (",", "(", "[", "\\", "=", "+", "&&", "||", ".", "%")
 
 
@@ -160,6 +161,10 @@ def _can_plant(kind: str, before: str, after: str) -> bool:
         return prev.endswith(("{", ",")) and not nxt.startswith(("}", "]"))
     if prev.endswith(_OPEN_ENDINGS) or (kind == "python" and prev.endswith("{")):
         return False
+    if prev.lstrip().startswith(_COMMENT_STARTS) and nxt.startswith(_COMMENT_STARTS):
+        return False  # never split a comment block
+    if nxt.startswith(("def ", "async def ", "class ", "@")) and prev.strip():
+        return False  # a decorator (or a docstring-less header) must stay glued to its definition
     return not nxt.startswith((")", "]", ".", "+", "&&", "||", "else", "elif", "except", "finally", "catch"))
 
 
