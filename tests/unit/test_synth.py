@@ -153,6 +153,15 @@ def test_options_are_checked():
     assert all(not r["entities"] for r in generate(30, 0, empty_fraction=1.0))
 
 
+def test_crlf_files_keep_exact_spans(corpus):
+    from codepii.synth.builder import to_crlf
+
+    crlf = [r for r in corpus if "\r\n" in r["content"]]
+    assert 0.02 * len(corpus) <= len(crlf) <= 0.08 * len(corpus)
+    content, spans = to_crlf("a\nb = 'K1\nK2'\n", [Span(7, 12, "KEY")])
+    assert content == "a\r\nb = 'K1\r\nK2'\r\n" and content[spans[0].start : spans[0].end] == "K1\r\nK2"
+
+
 def test_builder_offsets_are_exact():
     b = SpanBuilder()
     b.line(["x = '", Pii("ann@x.io", "EMAIL"), "'"]).add("ü", Pii("Zoë", "NAME"))

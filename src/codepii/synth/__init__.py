@@ -17,6 +17,7 @@ from typing import Iterator
 
 from ..labels import CATEGORIES
 from ..spans import validate_spans
+from .builder import to_crlf
 from .carriers import CarrierPool, assemble_carrier
 from .context import CONTEXTS
 from .kinds import KIND_WEIGHTS, KINDS, assemble
@@ -29,6 +30,7 @@ DEFAULTS = {
     "empty_fraction": 0.10,  # files with no PII at all (negatives and code only)
     "long_fraction": 0.02,  # files of 20-200 KB, longer than one 1024-token window
     "carrier_fraction": 0.5,  # with carriers: share of files planted into real code
+    "crlf_fraction": 0.04,  # files with Windows line endings
     "kinds": None,  # restrict to these file kinds (default: all of KINDS)
 }
 
@@ -65,6 +67,8 @@ def generate_file(seed: int, index: int, pool: CarrierPool | None = None, **opti
         builder, path = assemble(rng, kind, n_ctx, n_fill, n_neg, min_chars)
         source = "synthetic"
     content, spans = builder.build()
+    if rng.random() < opts["crlf_fraction"]:
+        content, spans = to_crlf(content, spans)
     spans = validate_spans(spans, content, record["id"], CATEGORIES)
     record.update(
         content=content,

@@ -7,6 +7,7 @@ goes, so ``content[start:end] == value`` always holds.
 """
 from __future__ import annotations
 
+import bisect
 from typing import Iterable, NamedTuple, Sequence, Union
 
 from ..spans import Span
@@ -89,3 +90,13 @@ class SpanBuilder:
 
     def build(self) -> tuple[str, list[Span]]:
         return "".join(self._parts), list(self._spans)
+
+
+def to_crlf(content: str, spans: list[Span]) -> tuple[str, list[Span]]:
+    """Windows line endings: every ``\n`` becomes ``\r\n`` and each offset moves by the newlines before it."""
+    newlines = [i for i, ch in enumerate(content) if ch == "\n"]
+
+    def moved(offset: int) -> int:
+        return offset + bisect.bisect_left(newlines, offset)
+
+    return content.replace("\n", "\r\n"), [Span(moved(s.start), moved(s.end), s.category) for s in spans]
