@@ -232,6 +232,10 @@ def ctx_people_in_comments(c: Ctx) -> list[Line]:
         ["XXX: ", c.name(p), " says this breaks on Windows."],
         ["Patch from ", c.name(p), ", see issue #", str(c.rng.randint(10, 9999)), "."],
         ["Workaround suggested by ", c.user("@" + p.handle), "."],
+        ["Danke an ", c.name(p), " für den Hinweis auf den Überlauf."],
+        ["Gracias a ", c.name(p), " por el parche (", c.email(p.email), ")."],
+        ["Merci à ", c.name(p), " pour la correction."],
+        ["感谢 ", c.name(p), " 提供的补丁。"],
     )
     line = c.rng.choice(forms)
     if c.code and c.rng.random() < 0.5:
@@ -281,3 +285,21 @@ def ctx_example_people(c: Ctx) -> list[Line]:
     if r.random() < 0.4:
         lines.append(c.set("from address", [service_email(r)]))  # identifies no person: unlabeled
     return lines
+
+
+@context(weight=1.0, kinds=("python", "ruby", "go", "java", "javascript", "text", "markdown"))
+def ctx_email_message(c: Ctx) -> list[Line]:
+    """An RFC 822 message kept as a test fixture: From/To/Cc names and addresses are NAME/EMAIL."""
+    p, q = c.person(), c.person()
+    lines: list[Line] = [["From: ", c.name(p), " <", c.email(p.email), ">"], ["To: ", c.name(q), " <", c.email(q.email), ">"]]
+    if c.rng.random() < 0.4:
+        r = c.person()
+        lines.append(["Cc: ", c.email(r.email)])
+    lines += [[f"Subject: {c.rng.choice(('Re: build failure on main', 'Weekly report', 'Invoice 2024-03', 'Patch review'))}"],
+              [f"Date: Tue, {c.rng.randint(1, 28)} Mar 2024 09:1{c.rng.randint(0, 9)}:00 +0000"], ["Content-Type: text/plain; charset=utf-8"], [],
+              [c.rng.choice(("Hi,", "Hello,", "Dear team,"))], ["", "The attached log shows the failure."], [], ["-- "], [c.name(p)]]
+    if c.kind in ("text", "markdown"):
+        return [["```"], *lines, ["```"]] if c.kind == "markdown" else lines
+    open_, close = {"python": ('RAW_MESSAGE = """\\', '"""'), "ruby": ("RAW = <<~EML", "EML"), "go": ("const rawMessage = `", "`"),
+                    "java": ('    static final String RAW = """', '    """;'), "javascript": ("const raw = `", "`;")}[c.kind]
+    return [[open_], *lines, [close]]
