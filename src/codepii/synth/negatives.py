@@ -70,10 +70,20 @@ def _value_negative(c: Ctx) -> tuple[str, str]:
     return key, make()
 
 
+# System accounts identify no person: never labeled (unlike admin/root placeholders in credentials).
+SYSTEM_ACCOUNT_LINES = {
+    "shell": ("chown -R www-data:www-data /var/www/html", "sudo -u postgres psql -c 'SELECT 1'", "useradd --system --no-create-home nobody",
+              "install -o daemon -g daemon -m 0755 bin/agent /usr/local/bin/"),
+    "dockerfile": ("USER nobody", "RUN chown -R www-data:www-data /app", "USER node", "RUN groupadd -r app && useradd -r -g app app"),
+}
+
+
 def negative_block(c: Ctx) -> list[Line]:
-    """One to four lines of look-alikes: environment reads, a comment, or settings."""
+    """One to four lines of look-alikes: environment reads, a comment, system accounts, or settings."""
     r = c.rng
     roll = r.random()
+    if c.kind in SYSTEM_ACCOUNT_LINES and roll < 0.25:
+        return [[line] for line in r.sample(SYSTEM_ACCOUNT_LINES[c.kind], r.randint(1, 2))]
     if roll < 0.15 and c.kind not in ("json", "xml", "html", "markdown", "ini", "toml", "env"):
         lines = [_env_read(c) for _ in range(r.randint(1, 3))]
         return [ln for i, ln in enumerate(lines) if ln not in lines[:i]]
