@@ -101,3 +101,39 @@ def test_resume_reproduces_the_uninterrupted_losses(tmp_path):
     resumed, _ = read_log(second)
     assert sorted(uninterrupted) == list(range(1, 13)) and sorted(resumed) == list(range(8, 13))
     assert [resumed[s] for s in range(8, 13)] == [uninterrupted[s] for s in range(8, 13)]  # bit for bit
+
+
+def test_pseudo_label_recipe_applies_the_rules(tmp_path):
+    from codepii.labels import TagSet
+    from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer
+    from codepii.pseudo_label import PseudoLabelConfig, trigger_category
+    from codepii.records import read_records
+    from codepii.spans import Span
+
+    corpus = tmp_path / "corpus.jsonl"
+    records = [{"id": r["id"], "content": r["content"]} for r in generate(12, seed=4, long_fraction=0)]
+    write_records(str(corpus), records)
+    # An untrained model scores spans at random: the rules, not the model, are under test.
+    tagset = TagSet.from_mapping("default")
+    tokenizer = train_tokenizer([r["content"] for r in records], 500)
+    model_dir = tmp_path / "model"
+    save_model_dir(str(model_dir), build_tiny_model(tokenizer, tagset, max_position=128), tokenizer,
+                   ModelMeta(tagset=tagset.to_dict(), max_length=128, stride=16))
+    out = tmp_path / "pseudo.jsonl"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "train" / "pseudo_label.py"), "--config", str(ROOT / "configs" / "pseudo_label" / "starpii.yaml"),
+         f"model={model_dir}", f"input={corpus}", f"output={out}", "candidate_threshold=0.05",
+         "drop_file_below={}", "min_score={%s}" % ", ".join(f"{c}: 0.1" for c in tagset.classes)],
+        capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "12 files read" in proc.stdout
+    cfg = PseudoLabelConfig()
+    kept = read_records(str(out))
+    assert [r["id"] for r in kept] == [r["id"] for r in records]  # nothing dropped without drop_file_below
+    entities = [e for r in kept for e in r["entities"]]
+    assert entities and all(e["score"] >= 0.1 for e in entities)
+    for r in kept:
+        for e in r["entities"]:
+            if e["category"] in ("KEY", "PASSWORD"):
+                assert trigger_category(r["content"], Span.from_dict(e), cfg) == e["category"]
