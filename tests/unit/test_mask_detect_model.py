@@ -9,7 +9,8 @@ torch = pytest.importorskip("torch")
 from codepii.bio import tokenize_windows  # noqa: E402
 from codepii.labels import TagSet  # noqa: E402
 from codepii.mask.detectors import build_detector  # noqa: E402
-from codepii.mask.model_detector import ModelDetector, pick_device, pick_dtype, plan_batches  # noqa: E402
+from codepii.mask.batching import plan_batches  # noqa: E402
+from codepii.mask.model_detector import ModelDetector, pick_device, pick_dtype  # noqa: E402
 from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer  # noqa: E402
 
 CODE = [
@@ -168,3 +169,52 @@ def test_detect_command_with_model(model_dir, tmp_path):
     assert [r["id"] for r in rows] == list(range(len(texts())))
     assert any(e["category"] == "EMAIL" and texts()[r["id"]][e["start"] : e["end"]] == "jane.doe@gmail.com"
                for r in rows for e in r["entities"])
+
+
+def test_vectorized_merge_equals_bio(model_dir):
+    from codepii.bio import merge_window_probs
+    from codepii.mask.batching import merge_window_probs_np
+
+    d = detector(model_dir)
+    ts = texts()
+    windows = tokenize_windows(d.tokenizer, ts, d.max_length, d.stride)
+    probs = d._forward(windows)
+    slow, fast = merge_window_probs(windows, probs), merge_window_probs_np(windows, probs)
+    assert sorted(slow) == sorted(fast)
+    for sample in slow:
+        np.testing.assert_array_equal(slow[sample][0], fast[sample][0])
+        np.testing.assert_array_equal(slow[sample][1], fast[sample][1])  # same summation order: bit-identical
+    assert merge_window_probs_np([], []) == {}
+
+
+def test_tokenizer_processes_give_the_same_result(model_dir):
+    ts = texts()
+    with_threads = detector(model_dir).detect(ts)
+    procs = detector(model_dir, tokenize_workers=2, tokenize_processes=True)
+    try:
+        same(procs.detect(ts), with_threads)
+        same(procs.detect(ts[:2]), with_threads[:2])  # the pool is reused across calls
+    finally:
+        procs.close()
+    assert procs._pool is None
+
+
+@pytest.mark.parametrize("entity_share", [0.05, 0.2, 0.8])
+def test_run_wise_decoding_equals_bio(model_dir, entity_share):
+    """Decoding run by run gives bio's spans, for sparse (trained-like) and dense tag probabilities."""
+    from codepii.bio import probs_to_spans
+    from codepii.mask.batching import spans_from_probs
+
+    d = detector(model_dir)
+    rng = np.random.default_rng(int(entity_share * 100))
+    n_tags = len(d.tagset.tags)
+    offsets = np.array([(3 * t, 3 * t + 2) for t in range(400)])
+    logits = rng.normal(0, 1, (400, n_tags))
+    entity = rng.random(400) < entity_share
+    logits[~entity, 0] += 6  # O dominates most tokens
+    logits[entity, rng.integers(1, n_tags, entity.sum())] += rng.uniform(0, 6, entity.sum())
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    for threshold in (0.05, 0.3, 0.6):
+        fast = spans_from_probs(offsets, probs, d.tagset, {"NAME": 0.9}, threshold)
+        assert fast == probs_to_spans(offsets, probs, d.tagset, {"NAME": 0.9}, threshold)
+        assert entity_share > 0.5 or len(fast) > 0

@@ -35,7 +35,8 @@ class DetectorConfig:
     max_tokens_per_batch: int = 16384  # padded tokens per forward pass (windows x padded length)
     device: str = "auto"  # auto | cpu | cuda | cuda:N | mps
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # auto: bf16 on a GPU, fp32 on CPU
-    tokenize_workers: int = 1  # threads tokenizing ahead of the model
+    tokenize_workers: int = 1  # workers tokenizing ahead of the model
+    tokenize_processes: bool = False  # workers are processes (scales on many cores; for GPUs), else threads
     prefetch_batches: int = 4  # tokenized batches queued ahead of the model
     # Pattern options.
     pattern_categories: tuple[str, ...] = ("EMAIL", "IP_ADDRESS", "KEY", "PASSWORD")

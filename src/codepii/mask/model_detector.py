@@ -22,10 +22,19 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..bio import Window, merge_window_probs, probs_to_spans, tokenize_windows
+from ..bio import Window
 from ..errors import ConfigError
 from ..spans import Span
 from .base import Detector
+from .batching import (
+    merge_window_probs_np,
+    plan_batches,
+    spans_from_probs,
+    strip_spans,
+    submit_tokenize,
+    text_chunks,
+    tokenizer_pool,
+)
 
 if TYPE_CHECKING:
     from .detectors import DetectorConfig
@@ -58,37 +67,6 @@ def pick_dtype(dtype: str, device: str):
     return {"float32": None, "bfloat16": torch.bfloat16, "float16": torch.float16}[dtype]
 
 
-def plan_batches(lengths: Sequence[int], max_tokens_per_batch: int) -> list[list[int]]:
-    """Window indices grouped into batches of at most ``max_tokens_per_batch`` padded tokens.
-
-    A batch's cost is ``n_windows x its longest window``. Windows of one exact
-    length that fill a quarter of the budget or more (the full windows of long
-    files) get batches of their own: no padding, so no attention mask, which
-    lets SDPA take its fast path. The rest are sorted by length, longest first,
-    so padding stays small. A window longer than the budget gets a batch alone.
-    """
-    by_length: dict[int, list[int]] = {}
-    for i, n in enumerate(lengths):
-        by_length.setdefault(n, []).append(i)
-    batches: list[list[int]] = []
-    rest: list[int] = []
-    for n, members in sorted(by_length.items(), reverse=True):
-        if len(members) * n * 4 >= max_tokens_per_batch:
-            per_batch = max(1, max_tokens_per_batch // max(n, 1))
-            batches += [members[k : k + per_batch] for k in range(0, len(members), per_batch)]
-        else:
-            rest += members
-    current: list[int] = []
-    for i in rest:  # already longest first
-        if current and (len(current) + 1) * lengths[current[0]] > max_tokens_per_batch:
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
-
-
 class ModelDetector(Detector):
     """Spans from a token classifier; see the module docstring for the batching."""
 
@@ -107,6 +85,7 @@ class ModelDetector(Detector):
         device: str = "cpu",
         dtype=None,
         tokenize_workers: int = 1,
+        tokenize_processes: bool = False,
         prefetch_batches: int = 4,
     ):
         self.model, self.tokenizer, self.meta = model, tokenizer, meta
@@ -118,6 +97,8 @@ class ModelDetector(Detector):
         self.max_tokens_per_batch = max(max_tokens_per_batch, self.max_length)
         self.device, self.dtype = device, dtype
         self.tokenize_workers, self.prefetch_batches = tokenize_workers, prefetch_batches
+        self.tokenize_processes = tokenize_processes
+        self._pool = None  # tokenizer workers, started on first use and kept until close()
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.windows_run = 0  # counters for benchmarks: windows and real (unpadded) tokens
         self.tokens_run = 0
@@ -147,6 +128,7 @@ class ModelDetector(Detector):
             device=device,
             dtype=pick_dtype(cfg.dtype, device),
             tokenize_workers=cfg.tokenize_workers,
+            tokenize_processes=cfg.tokenize_processes,
             prefetch_batches=cfg.prefetch_batches,
         )
 
@@ -154,26 +136,32 @@ class ModelDetector(Detector):
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         out: list[list[Span]] = []
-        for spans in self.detect_stream(_chunks(texts, CHUNK_CHARS)):
+        for spans in self.detect_stream(text_chunks(texts, CHUNK_CHARS)):
             out.extend(spans)
         return out
 
     def detect_stream(self, batches: Iterable[Sequence[str]]) -> Iterator[list[list[Span]]]:
         """Span lists per batch of texts, in order.
 
-        Three stages overlap: batches k+1.. are tokenized (worker threads) and
-        batch k-1 is decoded to spans (one thread) while the model runs batch k.
+        Three stages overlap: batches k+1.. are tokenized (worker threads or
+        processes) and batch k-1 is decoded to spans (one thread) while the
+        model runs batch k.
         """
         pending: deque = deque()  # (texts, future of their windows), oldest first
         decoded: deque = deque()  # futures of span lists, oldest first
         texts_iter = iter(batches)
-        with ThreadPoolExecutor(self.tokenize_workers, thread_name_prefix="codepii-tokenize") as pool, \
-                ThreadPoolExecutor(1, thread_name_prefix="codepii-decode") as decoder:
+        if self._pool is None:
+            self._pool = tokenizer_pool(self.tokenizer, self.tokenize_workers, self.tokenize_processes)
+        pool = self._pool
+        with ThreadPoolExecutor(1, thread_name_prefix="codepii-decode") as decoder:
 
             def submit_next() -> bool:
                 for texts in texts_iter:
                     texts = list(texts)
-                    pending.append((texts, pool.submit(self._tokenize, texts)))
+                    future = submit_tokenize(
+                        pool, self.tokenizer, texts, self.max_length, self.stride, self.tokenize_processes
+                    )
+                    pending.append((texts, future))
                     return True
                 return False
 
@@ -189,6 +177,17 @@ class ModelDetector(Detector):
                     yield decoded.popleft().result()
             while decoded:
                 yield decoded.popleft().result()
+
+    def close(self) -> None:
+        """Stop the tokenizer workers (they are also stopped when the detector is collected)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __del__(self) -> None:
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def fingerprint(self) -> str:
         blob = json.dumps(
@@ -219,6 +218,9 @@ class ModelDetector(Detector):
         return self._digest
 
     def _tokenize(self, texts: list[str]) -> list[Window]:
+        """Windows of ``texts`` in this thread (the pipeline uses the worker pool)."""
+        from ..bio import tokenize_windows
+
         return tokenize_windows(self.tokenizer, texts, self.max_length, self.stride) if texts else []
 
     def _forward(self, windows: Sequence[Window]) -> list[np.ndarray]:
@@ -254,40 +256,11 @@ class ModelDetector(Detector):
         return probs  # type: ignore[return-value]
 
     def _decode(self, windows: Sequence[Window], probs: Sequence[np.ndarray], texts: Sequence[str]) -> list[list[Span]]:
-        merged = merge_window_probs(windows, probs)
+        merged = merge_window_probs_np(windows, probs)
         out = []
         for i, text in enumerate(texts):
-            spans = probs_to_spans(*merged[i], self.tagset, self.thresholds, self.default_threshold) if i in merged else []
-            out.append(_strip_spans(text, spans))
+            spans = (
+                spans_from_probs(*merged[i], self.tagset, self.thresholds, self.default_threshold) if i in merged else []
+            )
+            out.append(strip_spans(text, spans))
         return out
-
-
-def _strip_spans(text: str, spans: Sequence[Span]) -> list[Span]:
-    """Spans without leading/trailing whitespace (a whitespace-only token, e.g. newline + indent,
-    can start or end a run of tokens); spans left empty are dropped."""
-    out = []
-    for s in spans:
-        start, end = s.start, s.end
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            out.append(s if (start, end) == (s.start, s.end) else Span(start, end, s.category, s.score))
-    return out
-
-
-def _chunks(texts: Sequence[str], max_chars: int) -> Iterator[list[str]]:
-    """Consecutive runs of texts of about ``max_chars`` characters in all."""
-    chunk: list[str] = []
-    size = 0
-    for t in texts:
-        chunk.append(t)
-        size += len(t)
-        if size >= max_chars:
-            yield chunk
-            chunk, size = [], 0
-    if chunk or not texts:
-        yield chunk
-
-

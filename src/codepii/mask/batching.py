@@ -1,0 +1,178 @@
+"""The ModelDetector's plumbing: batch planning, tokenizer workers, vectorized window merging.
+
+Kept apart from ``model_detector.py`` so each file stays small; nothing here
+needs torch.
+"""
+from __future__ import annotations
+
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from ..bio import Window, tokenize_windows
+from ..spans import Span
+
+
+def plan_batches(lengths: Sequence[int], max_tokens_per_batch: int) -> list[list[int]]:
+    """Window indices grouped into batches of at most ``max_tokens_per_batch`` padded tokens.
+
+    A batch's cost is ``n_windows x its longest window``. Windows of one exact
+    length that fill a quarter of the budget or more (the full windows of long
+    files) get batches of their own: no padding, so no attention mask, which
+    lets SDPA take its fast path. The rest are sorted by length, longest first,
+    so padding stays small. A window longer than the budget gets a batch alone.
+    """
+    by_length: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        by_length.setdefault(n, []).append(i)
+    batches: list[list[int]] = []
+    rest: list[int] = []
+    for n, members in sorted(by_length.items(), reverse=True):
+        if len(members) * n * 4 >= max_tokens_per_batch:
+            per_batch = max(1, max_tokens_per_batch // max(n, 1))
+            batches += [members[k : k + per_batch] for k in range(0, len(members), per_batch)]
+        else:
+            rest += members
+    current: list[int] = []
+    for i in rest:  # already longest first
+        if current and (len(current) + 1) * lengths[current[0]] > max_tokens_per_batch:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def merge_window_probs_np(windows: Sequence[Window], probs: Sequence[np.ndarray]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """``bio.merge_window_probs`` with numpy instead of a Python loop per token; the same result.
+
+    Per sample: token offsets ``(n_tokens, 2)`` sorted, probabilities
+    ``(n_tokens, n_tags)`` float64 averaged over the windows that saw each
+    token (summed in window order, as bio does, so the floats agree exactly).
+    """
+    if not windows:
+        return {}
+    keys, rows = [], []
+    for w, p in zip(windows, probs):
+        off = np.asarray(w.offsets, dtype=np.int64).reshape(-1, 2)  # (len, 2)
+        keep = ~np.asarray(w.special, dtype=bool) & (off[:, 0] != off[:, 1])
+        kept = off[keep]
+        keys.append(np.column_stack([np.full(len(kept), w.sample, dtype=np.int64), kept]))  # (n, 3)
+        rows.append(np.asarray(p)[keep])
+    key = np.concatenate(keys)  # (n, 3): sample, start, end
+    prob = np.concatenate(rows).astype(np.float64)  # (n, n_tags)
+    # A sample whose windows hold no real token (an empty text) is present, empty, as in bio.
+    out = {w.sample: (np.zeros((0, 2), dtype=np.int64), np.zeros((0, 0))) for w in windows}
+    if len(key) == 0:
+        return out
+    order = np.lexsort((key[:, 2], key[:, 1], key[:, 0]))  # stable: window order kept among equals
+    key, prob = key[order], prob[order]
+    first = np.flatnonzero(np.r_[True, np.any(key[1:] != key[:-1], axis=1)])
+    counts = np.diff(np.r_[first, len(key)])
+    # Most tokens are seen by one window: start from each token's first row and
+    # add the later rows (window order, like bio) only where windows overlap.
+    sums = prob[first].copy()
+    later = np.ones(len(key), dtype=bool)
+    later[first] = False
+    if later.any():
+        group = np.repeat(np.arange(len(first)), counts)
+        np.add.at(sums, group[later], prob[later])
+    merged = sums / counts[:, None]
+    uniq = key[first]
+    bounds = np.flatnonzero(np.r_[True, uniq[1:, 0] != uniq[:-1, 0], True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        out[int(uniq[a, 0])] = (uniq[a:b, 1:], merged[a:b])
+    return out
+
+
+def spans_from_probs(
+    offsets: np.ndarray, probs: np.ndarray, tagset, thresholds, default_threshold: float
+) -> list[Span]:
+    """``bio.probs_to_spans``, called only on the runs of tokens that can be entities.
+
+    A token can be part of a span only if some class outweighs O and reaches
+    the lowest threshold (a superset of bio's test); a token outside that set
+    ends any span, so running bio on each maximal run of candidates gives the
+    same spans as one call on the whole text, without a Python step per O token.
+    """
+    from ..bio import probs_to_spans
+    from ..labels import OUTSIDE, begin_tag, inside_tag
+
+    if len(offsets) == 0:
+        return []
+    tag2id = tagset.tag2id
+    b_idx = [tag2id[begin_tag(c)] for c in tagset.classes]
+    i_idx = [tag2id[inside_tag(c)] for c in tagset.classes]
+    best = (probs[:, b_idx] + probs[:, i_idx]).max(axis=1)  # (n_tokens,)
+    lowest = min([(thresholds or {}).get(c, default_threshold) for c in tagset.classes])
+    candidate = (best > probs[:, tag2id[OUTSIDE]]) & (best >= lowest)
+    if candidate.mean() > 0.5:  # dense: one call is cheaper than many
+        return probs_to_spans(offsets, probs, tagset, thresholds, default_threshold)
+    edges = np.flatnonzero(np.diff(np.r_[0, candidate.astype(np.int8), 0]))  # run starts and ends
+    spans: list[Span] = []
+    for a, b in zip(edges[::2], edges[1::2]):
+        spans += probs_to_spans(offsets[a:b], probs[a:b], tagset, thresholds, default_threshold)
+    return spans
+
+
+def strip_spans(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Spans without leading/trailing whitespace (a whitespace-only token, e.g. newline + indent,
+    can start or end a run of tokens); spans left empty are dropped."""
+    out = []
+    for s in spans:
+        start, end = s.start, s.end
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            out.append(s if (start, end) == (s.start, s.end) else Span(start, end, s.category, s.score))
+    return out
+
+
+def text_chunks(texts: Sequence[str], max_chars: int) -> Iterator[list[str]]:
+    """Consecutive runs of texts of about ``max_chars`` characters in all."""
+    chunk: list[str] = []
+    size = 0
+    for t in texts:
+        chunk.append(t)
+        size += len(t)
+        if size >= max_chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk or not texts:
+        yield chunk
+
+
+# -------------------------------------------------------------- tokenizer workers
+
+_WORKER_TOKENIZER = None
+
+
+def _init_worker(tokenizer) -> None:
+    global _WORKER_TOKENIZER
+    _WORKER_TOKENIZER = tokenizer
+
+
+def _tokenize_in_worker(texts: list[str], max_length: int, stride: int) -> list[Window]:
+    return tokenize_windows(_WORKER_TOKENIZER, texts, max_length, stride) if texts else []
+
+
+def tokenizer_pool(tokenizer, workers: int, processes: bool) -> Executor:
+    """Threads share the tokenizer (its Rust core releases the GIL, the per-token Python of
+    ``bio.tokenize_windows`` does not); processes (spawned, each with a copy) scale that part too."""
+    if processes:
+        import multiprocessing
+
+        return ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker, initargs=(tokenizer,)
+        )
+    return ThreadPoolExecutor(workers, thread_name_prefix="codepii-tokenize")
+
+
+def submit_tokenize(pool: Executor, tokenizer, texts: list[str], max_length: int, stride: int, processes: bool):
+    if processes:
+        return pool.submit(_tokenize_in_worker, texts, max_length, stride)
+    return pool.submit(lambda: tokenize_windows(tokenizer, texts, max_length, stride) if texts else [])
