@@ -35,7 +35,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--device", default="auto", help="auto | cpu | cuda")
     p.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
     p.add_argument("--max-tokens-per-batch", type=int, default=16384)
-    p.add_argument("--tokenize-workers", type=int, default=1)
+    p.add_argument("--tokenize-workers", type=int, default=None, help="default: 1 thread; 4 processes with --gpu-size")
+    p.add_argument("--tokenize-processes", action="store_true", help="tokenize in spawned processes (default with --gpu-size)")
     p.add_argument("--pipeline-batch-sizes", type=int, nargs="+", default=[1, 8],
                    help="batch sizes to time the transformers pipeline with; the fastest is the baseline")
     p.add_argument("--parts", type=int, default=4, help="corpus slices the engines take turns on")
@@ -44,6 +45,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.gpu_size:
         args.layers, args.hidden, args.heads = 12, 768, 12
+        args.tokenize_processes = True
+    if args.tokenize_workers is None:
+        args.tokenize_workers = 4 if args.tokenize_processes else 1
     return args
 
 
@@ -118,6 +122,7 @@ def build_engines(model_dir: str, args: argparse.Namespace) -> dict:
         dtype=args.dtype,
         max_tokens_per_batch=args.max_tokens_per_batch,
         tokenize_workers=args.tokenize_workers,
+        tokenize_processes=args.tokenize_processes,
     )
     engines = {"codepii ModelDetector": det.detect}
     if not args.skip_pipeline:
@@ -175,6 +180,7 @@ def main(argv=None) -> int:
         seconds = time_interleaved(engines, texts, args.parts, det.device)
         det.windows_run = det.tokens_run = det.padded_tokens_run = 0
         det.detect(texts)  # one more pass to count tokens and padding
+        det.close()
     tokens = det.tokens_run
     print(f"device: {det.device}, autocast: {det.dtype}; {det.windows_run} windows, {tokens} tokens, "
           f"padding {1 - tokens / max(det.padded_tokens_run, 1):.1%}")
