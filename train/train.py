@@ -166,11 +166,12 @@ def setup_loss(cfg: TrainConfig, tagset: TagSet, device):
     """Cross-entropy over tags, -100 ignored, optional per-class weights (B- and I- share one)."""
     import torch
 
-    weights = [cfg.labels.class_weights.get(OUTSIDE, 1.0)]
+    if not cfg.labels.class_weights:
+        return torch.nn.CrossEntropyLoss(ignore_index=IGNORE_INDEX)
+    by_tag = {OUTSIDE: cfg.labels.class_weights.get(OUTSIDE, 1.0)}
     for c in tagset.classes:
-        weights += [cfg.labels.class_weights.get(c, 1.0)] * 2
-    assert len(weights) == len(tagset.tags) and tagset.tags[1:3] == [begin_tag(tagset.classes[0]), inside_tag(tagset.classes[0])]
-    weight = torch.tensor(weights, device=device) if cfg.labels.class_weights else None
+        by_tag[begin_tag(c)] = by_tag[inside_tag(c)] = cfg.labels.class_weights.get(c, 1.0)
+    weight = torch.tensor([by_tag[t] for t in tagset.tags], device=device)  # (n_tags,) in tag-id order
     return torch.nn.CrossEntropyLoss(weight=weight, ignore_index=IGNORE_INDEX)
 
 
@@ -243,9 +244,9 @@ def log_jsonl(cfg: TrainConfig, accelerator, row: dict) -> None:
 @exit_on_user_error
 def main(argv=None) -> int:
     cfg = setup_config(argv)
+    records = load_gold_splits(cfg.data)  # before torch is imported: a bad path fails in a second
     accelerator = setup_accelerator(cfg)
     tagset = TagSet.from_mapping(cfg.labels.mapping)
-    records = load_gold_splits(cfg.data)
     data_hash = records_hash(records[0])
     checkpoint = find_checkpoint(cfg)
     model, tokenizer = setup_model(cfg, tagset, [r["content"] for r in records[0]], checkpoint, accelerator)
