@@ -79,7 +79,8 @@ def run_method(method, gold, chunks, files, config, first, rounds, min_confidenc
     labelings, votes = list(first.labelings), list(first.votes)
     for round_index in range(1, rounds + 1):
         records, summary = aggregate(
-            chunks, labelings, votes, first.skills, method=method, min_confidence=min_confidence, seed=config.seed
+            chunks, labelings, votes, first.skills, method=method.split("/")[0], min_confidence=min_confidence,
+            quiz_questions=config.quiz_questions if method.endswith("/eb") else None, seed=config.seed,
         )
         todo = {(u["chunk_id"], u["project"]) for u in summary["unresolved"]}
         if not todo or round_index == rounds:
@@ -97,8 +98,9 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3, help="aggregation rounds (re-issuing unresolved tasks)")
     p.add_argument("--workers", type=int, default=60)
     p.add_argument("--quiz-questions", type=int, default=20)
-    p.add_argument("--min-confidence", default="0.5,0.9", help="comma-separated acceptance thresholds on P(correct)")
-    p.add_argument("--methods", default="mv,wmv,wawa,ds,glad", help="comma-separated, from: " + ", ".join(METHODS))
+    p.add_argument("--min-confidence", default="0.5", help="comma-separated acceptance thresholds on P(correct)")
+    p.add_argument("--methods", default="mv,wmv,wmv/eb,wawa,ds,glad",
+                   help="comma-separated, from: " + ", ".join(METHODS) + " (wmv/eb: quiz skills shrunk, --quiz-questions)")
     p.add_argument("--levels", default=",".join(LEVELS), help="comma-separated, from: " + ", ".join(LEVELS))
     args = p.parse_args()
     warnings.filterwarnings("ignore")  # pandas 3 warnings from crowd-kit's EM methods (NOTES.md)
@@ -108,7 +110,7 @@ def main() -> None:
     files = {str(k): v for k, v in group_file_chunks(chunks).items()}
     n_spans = sum(len(r["entities"]) for r in gold)
     print(f"gold: {len(gold)} files from {source}, {n_spans} spans, {len(chunks)} chunks x 7 projects")
-    print(f"{'level':<10} {'skill':>5} {'spam':>5} {'method':<9} {'P':>6} {'R':>6} {'F1':>6} "
+    print(f"{'level':<10} {'skill':>5} {'spam':>5} {'method':<10} {'P':>6} {'R':>6} {'F1':>6} "
           f"{'unres':>5} {'labelings':>9} {'votes':>6} {'sec':>5}")
     for level in args.levels.split(","):
         mean_skill, spammers = LEVELS[level]
@@ -121,7 +123,7 @@ def main() -> None:
             records, summary, n_labelings = run_method(method, gold, chunks, files, config, first, args.rounds, conf)
             score = span_f1(gold, records)
             f1s[f"{method}@{conf}"] = score["f1"]
-            print(f"{level:<10} {mean_skill:>5.2f} {spammers:>5.2f} {method + '@' + str(conf):<9} {score['precision']:>6.3f} "
+            print(f"{level:<10} {mean_skill:>5.2f} {spammers:>5.2f} {method + '@' + str(conf):<10} {score['precision']:>6.3f} "
                   f"{score['recall']:>6.3f} {score['f1']:>6.3f} {summary['chunk_projects']['unresolved']:>5} "
                   f"{n_labelings:>9} {summary['votes']['read']:>6} {time.perf_counter() - t0:>5.1f}", flush=True)
         best = max(f1s, key=f1s.get)

@@ -137,3 +137,18 @@ def test_worker_without_quiz_skill_is_reported_and_gets_the_default():
     records, summary = aggregate(CHUNKS, labs, vs, skills, method="wmv")
     assert summary["skipped"]["unknown_worker"]["count"] == 3  # w1@EMAIL, w2@KEY, v3@KEY
     assert len(records[0]["entities"]) == 2
+
+
+def test_quiz_skills_shrink_toward_the_project_mean():
+    from codepii.crowd.vote import shrink_skills
+
+    skills = {(f"w{i}", "KEY"): q for i, q in enumerate([0.5, 0.7, 0.8, 0.8, 0.85, 1.0])}
+    shrunk = shrink_skills(skills, quiz_questions=20)
+    mean = sum(skills.values()) / len(skills)
+    for key, q in skills.items():
+        assert min(q, mean) <= shrunk[key] <= max(q, mean)  # between the score and the mean
+    assert shrunk[("w5", "KEY")] < 1.0 and shrunk[("w0", "KEY")] < 0.7  # a spammer stays the weakest
+    # all of the spread is quiz noise -> everyone gets the mean; a tiny project is left alone
+    noise_only = {(f"w{i}", "ID"): q for i, q in enumerate([0.75, 0.8, 0.85])}
+    assert list(shrink_skills(noise_only, 20).values()) == [pytest.approx(0.8)] * 3
+    assert shrink_skills({("w", "ID"): 0.9}, 20) == {("w", "ID"): 0.9}

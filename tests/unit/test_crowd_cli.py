@@ -46,7 +46,7 @@ def test_chunk_simulate_aggregate_round_trip(tasks, capsys):
     crowd = tmp / "crowd"
     assert main(["crowd", "aggregate", "--chunks", chunks, "--labels", str(crowd / "labels.jsonl"),
                  "--validations", str(crowd / "validations.jsonl"), "--skills", str(crowd / "skills.csv"),
-                 "--out", str(tmp / "out.jsonl")]) == 0
+                 "--quiz-questions", "20", "--out", str(tmp / "out.jsonl")]) == 0
     out = [json.loads(line) for line in (tmp / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["id"], r["content"], r["entities"]) for r in out] == [(g["id"], g["content"], g["entities"]) for g in GOLD]
     summary = json.loads((tmp / "out.summary.json").read_text())

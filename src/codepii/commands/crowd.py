@@ -74,6 +74,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help=f"default {DEFAULT_METHOD} with --skills, mv without")
     a.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE,
                    help="accept a labeling when P(correct) >= this (default %(default)s)")
+    a.add_argument("--quiz-questions", type=int, metavar="N",
+                   help="questions in the quiz behind --skills: shrinks lucky/unlucky quiz scores toward the "
+                   "project's mean before weighting (empirical Bayes); without it skills are used as given")
     a.add_argument("--per-project-workers", action="store_true",
                    help="EM methods: estimate each worker separately per project (needs much data)")
     a.add_argument("--projects", nargs="+", choices=MAIN_CATEGORIES,
@@ -215,6 +218,8 @@ def run_aggregate(args: argparse.Namespace) -> int:
     from ..errors import CodepiiError
     from ..records import write_records
 
+    if args.quiz_questions is not None and args.quiz_questions < 1:
+        raise CodepiiError(f"--quiz-questions must be at least 1, got {args.quiz_questions}")
     if not 0.5 <= args.min_confidence <= 1.0:
         raise CodepiiError(f"--min-confidence must be in [0.5, 1], got {args.min_confidence}")
     problems = Problems(strict=args.strict)
@@ -225,6 +230,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
     method = args.method or (DEFAULT_METHOD if skills else "mv")
     records, summary = aggregate(chunks, labelings + more_labelings, votes_a + votes_b, skills, method=method,
                                  min_confidence=args.min_confidence, per_project=args.per_project_workers,
+                                 quiz_questions=args.quiz_questions,
                                  projects=args.projects, problems=problems, drop_unresolved=args.drop_unresolved,
                                  seed=args.seed)
     write_records(args.out, records)

@@ -17,7 +17,7 @@ from ..spans import Span, overlap_groups, sort_spans
 from .checks import Problems, check_labelings, check_votes, check_workers
 from .chunk import file_content, group_file_chunks, stitch_spans
 from .results import Labeling, Vote
-from .vote import ACCEPTED, DEFAULT_METHOD, DEFAULT_MIN_CONFIDENCE, METHODS, decide
+from .vote import ACCEPTED, DEFAULT_METHOD, DEFAULT_MIN_CONFIDENCE, METHODS, decide, shrink_skills
 
 UNRESOLVED_LISTED = 20  # how many unresolved chunk/project pairs the printed summary names
 
@@ -120,13 +120,20 @@ def aggregate(
     method: str = DEFAULT_METHOD,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     per_project: bool = False,
+    quiz_questions: int | None = None,
     projects: Sequence[str] | None = None,
     problems: Problems | None = None,
     drop_unresolved: bool = False,
     seed: int = 0,
 ) -> tuple[list[dict], dict]:
-    """Gold records (one per file, in chunk order) and a summary dict."""
+    """Gold records (one per file, in chunk order) and a summary dict.
+
+    ``quiz_questions``: the quiz size behind ``skills``; given, the skills are
+    shrunk toward their project's mean before weighting (``shrink_skills``).
+    """
     problems = problems or Problems()
+    if skills and quiz_questions:
+        skills = shrink_skills(skills, quiz_questions)
     files = group_file_chunks(chunks)
     chunk_texts = {c["chunk_id"]: c["text"] for parts in files.values() for c in parts}
     kept = check_labelings(labelings, chunk_texts, problems)

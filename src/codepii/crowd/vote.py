@@ -83,6 +83,33 @@ def _aggregator(method: str, seed: int):
     raise CodepiiError(f"unknown aggregation method {method!r}; choose one of {', '.join(METHODS)}")
 
 
+def shrink_skills(skills: Mapping[tuple[str, str], float], quiz_questions: int) -> dict[tuple[str, str], float]:
+    """Quiz skills shrunk toward their project's mean (empirical Bayes, beta-binomial).
+
+    A quiz of n questions measures a skill p with variance p(1-p)/n, so a
+    lucky 19/20 looks like an expert. The spread of true skills in a project is
+    the observed variance minus that noise; a Beta prior with that mean and
+    spread (strength k = mean(1-mean)/var - 1 pseudo-questions) gives each
+    worker the posterior mean (n*q + k*mean) / (n + k).
+    """
+    by_project: dict[str, list[float]] = {}
+    for (_, project), q in skills.items():
+        by_project.setdefault(project, []).append(q)
+    out = {}
+    for (worker, project), q in skills.items():
+        qs = by_project[project]
+        mean = sum(qs) / len(qs)
+        observed = sum((x - mean) ** 2 for x in qs) / max(1, len(qs) - 1)
+        noise = sum(x * (1 - x) for x in qs) / len(qs) / quiz_questions
+        true_var = observed - noise
+        if len(qs) < 3 or true_var <= 0:  # too few workers, or all the spread is quiz noise
+            out[(worker, project)] = mean if len(qs) >= 3 else q
+            continue
+        k = max(mean * (1 - mean) / true_var - 1, 0.0)
+        out[(worker, project)] = (quiz_questions * q + k * mean) / (quiz_questions + k)
+    return out
+
+
 def skill_weights(votes: Sequence[Vote], skills: Mapping[tuple[str, str], float], default_skill: float):
     """pandas Series worker@project -> log-odds weight of the quiz skill (default for the unknown)."""
     import pandas as pd
