@@ -52,7 +52,7 @@ class TrainState:
 def setup_config(argv) -> TrainConfig:
     parser = argparse.ArgumentParser(
         prog="train/train.py",
-        description=__doc__.split("\n\n")[0],
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="overrides are dotted config keys, e.g. data.train=gold.jsonl optim.lr=3e-5 max_steps=500; "
         "see configs/train/*.yaml and docs/train.md",
     )
@@ -109,7 +109,8 @@ def setup_model(cfg: TrainConfig, tagset: TagSet, train_texts: list[str], checkp
             max_position=cfg.labels.max_length, seed=cfg.seed,
         )
         return model, tokenizer
-    model, tokenizer = models.load_pretrained_for_training(models.minilm_path() if name == MINILM else name, tagset, cfg.labels.max_length)
+    path = models.minilm_path() if name == MINILM else name
+    model, tokenizer = models.load_pretrained_for_training(path, tagset, cfg.labels.max_length)
     positions = getattr(model.config, "max_position_embeddings", None)
     if positions is not None and cfg.labels.max_length > positions:
         raise CodepiiError(f"labels.max_length={cfg.labels.max_length} exceeds {name}'s {positions} positions; lower it")
@@ -138,7 +139,10 @@ def setup_data(cfg: TrainConfig, records: tuple[list, list], tokenizer, tagset: 
     eval_loader = torch.utils.data.DataLoader(
         eval_ds.select_columns(MODEL_COLUMNS), batch_size=cfg.batch.eval_per_device, collate_fn=collate, generator=g
     )
-    accelerator.print(f"train: {len(train_records)} records, {len(train_ds)} windows; eval: {len(eval_records)} records, {len(eval_ds)} windows")
+    accelerator.print(
+        f"train: {len(train_records)} records, {len(train_ds)} windows; "
+        f"eval: {len(eval_records)} records, {len(eval_ds)} windows"
+    )
     return train_loader, eval_loader, sampler
 
 
@@ -148,9 +152,10 @@ def setup_optimizer(cfg: TrainConfig, model, total_steps: int, num_processes: in
     from transformers import get_scheduler
 
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight", "norm.weight")
+    named = list(model.named_parameters())
     params = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": cfg.optim.weight_decay},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
+        {"params": [p for n, p in named if not n.endswith(no_decay)], "weight_decay": cfg.optim.weight_decay},
+        {"params": [p for n, p in named if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(params, lr=cfg.optim.lr, betas=tuple(cfg.optim.adam_betas), eps=cfg.optim.adam_eps)
     # The prepared scheduler steps once per process per optimizer step, hence the factor.
@@ -186,7 +191,8 @@ def evaluate(model, eval_loader, accelerator, tagset: TagSet, loss_fn) -> dict:
     model.eval()
     for batch in eval_loader:
         with torch.no_grad():
-            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits  # (batch, seq, n_tags)
+            # (batch, seq_len, n_tags)
+            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
         losses.append(accelerator.reduce(loss_fn(logits.flatten(0, 1).float(), batch["labels"].flatten()), reduction="mean"))
         pred = accelerator.pad_across_processes(logits.argmax(-1), dim=1, pad_index=IGNORE_INDEX)
         gold = accelerator.pad_across_processes(batch["labels"], dim=1, pad_index=IGNORE_INDEX)
@@ -254,29 +260,36 @@ def main(argv=None) -> int:
     steps_per_epoch = math.ceil(len(train_loader) / cfg.batch.grad_accum_steps / accelerator.num_processes)
     total_steps = cfg.max_steps or math.ceil(cfg.epochs * steps_per_epoch)
     optimizer, scheduler = setup_optimizer(cfg, model, total_steps, accelerator.num_processes)
-    model, optimizer, train_loader, eval_loader, scheduler = accelerator.prepare(model, optimizer, train_loader, eval_loader, scheduler)
+    model, optimizer, train_loader, eval_loader, scheduler = accelerator.prepare(
+        model, optimizer, train_loader, eval_loader, scheduler
+    )
     loss_fn = setup_loss(cfg, tagset, accelerator.device)
     state = TrainState()
     accelerator.register_for_checkpointing(state)
     if checkpoint:
         accelerator.load_state(checkpoint)  # weights, optimizer, scheduler, RNG states and TrainState
         accelerator.print(f"resumed from {checkpoint} at step {state.step} (epoch {state.epoch}, batch {state.batch_in_epoch})")
+    stop = cfg.eval.patience > 0 and state.bad_evals >= cfg.eval.patience  # a resumed run that had stopped early
     eval_every = cfg.eval.every_steps or total_steps
     save_every = cfg.checkpoint.every_steps or eval_every
 
-    bar = progress(total=total_steps, initial=state.step, desc="train", unit="step", **({} if accelerator.is_main_process else {"disable": True}))
+    quiet = {} if accelerator.is_main_process else {"disable": True}
+    bar = progress(total=total_steps, initial=state.step, desc="train", unit="step", **quiet)
     model.train()
-    stop, losses, t0, tokens = False, [], time.time(), 0
+    losses, t0, tokens = [], time.time(), 0
     while state.step < total_steps and not stop:
         # The batch order depends only on (seed, epoch). The prepared loader re-sets its
         # sampler's epoch from its own counter on each pass, so set both (DDP wraps the sampler).
         train_loader.set_epoch(state.epoch)
         sampler.set_epoch(state.epoch)
         # On resume, skip the micro-batches this epoch already consumed: same data order as an uninterrupted run.
-        loader = accelerator.skip_first_batches(train_loader, state.batch_in_epoch) if state.batch_in_epoch else train_loader
+        loader = train_loader
+        if state.batch_in_epoch:
+            loader = accelerator.skip_first_batches(train_loader, state.batch_in_epoch)
         for batch in loader:
             with accelerator.accumulate(model):
-                logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits  # (batch, seq, n_tags)
+                # logits: (batch, seq_len, n_tags); labels: (batch, seq_len), -100 where ignored
+                logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
                 loss = loss_fn(logits.flatten(0, 1).float(), batch["labels"].flatten())
                 accelerator.backward(loss)
                 if accelerator.sync_gradients and cfg.optim.max_grad_norm > 0:
@@ -302,7 +315,8 @@ def main(argv=None) -> int:
             if state.step % eval_every == 0 or state.step == total_steps:
                 scores = evaluate(model, eval_loader, accelerator, tagset, loss_fn)
                 f1 = scores["micro"]["f1"]
-                accelerator.log({f"eval/{k}_f1": v["f1"] for k, v in scores.items() if isinstance(v, dict)} | {"eval/loss": scores["loss"]}, step=state.step)
+                per_class = {f"eval/{k}_f1": v["f1"] for k, v in scores.items() if isinstance(v, dict)}
+                accelerator.log(per_class | {"eval/loss": scores["loss"]}, step=state.step)
                 log_jsonl(cfg, accelerator, {"step": state.step, "eval": scores})
                 accelerator.print(f"step {state.step}: eval micro F1 {f1:.4f} (best {max(state.best_f1, 0):.4f})")
                 if f1 > state.best_f1:
