@@ -2,13 +2,14 @@
 
 The same windows as training (``bio.tokenize_windows``: ``max_length`` tokens,
 ``stride`` shared), probabilities averaged where windows overlap and turned into
-spans with per-category thresholds (``bio.merge_window_probs`` /
-``bio.probs_to_spans``). For throughput:
+spans with per-category thresholds (``bio.probs_to_spans``; the merge and
+the decoding are vectorized in ``batching.py`` with the same results). For
+throughput:
 
-- windows are sorted by length and packed into batches of at most
-  ``max_tokens_per_batch`` padded tokens, so little compute goes to padding;
-- tokenization runs in worker threads (the Rust tokenizer releases the GIL),
-  ``prefetch_batches`` chunks ahead of the model;
+- windows are packed into batches of at most ``max_tokens_per_batch`` padded
+  tokens: full windows alone (no padding, no mask), the rest length-sorted;
+- tokenization runs in worker threads or processes, ``prefetch_batches``
+  chunks ahead of the model; decoding runs in a thread one chunk behind;
 - ``torch.inference_mode``; on a GPU, bf16 autocast, SDPA attention, pinned
   host memory and non-blocking copies.
 """
@@ -216,12 +217,6 @@ class ModelDetector(Detector):
                 sums = [f"{float(p.detach().float().sum()):.6e}" for p in self.model.parameters()]
             self._digest = hashlib.sha256("|".join(sums).encode()).hexdigest()[:16]
         return self._digest
-
-    def _tokenize(self, texts: list[str]) -> list[Window]:
-        """Windows of ``texts`` in this thread (the pipeline uses the worker pool)."""
-        from ..bio import tokenize_windows
-
-        return tokenize_windows(self.tokenizer, texts, self.max_length, self.stride) if texts else []
 
     def _forward(self, windows: Sequence[Window]) -> list[np.ndarray]:
         """Tag probabilities ``(len(window), n_tags)`` float32 per window, in window order."""
