@@ -125,6 +125,7 @@ def test_detect_command_patterns(tmp_path, capsys):
         (["--detector", "patterns", "--threshold", "KEY"], "CATEGORY=PROBABILITY"),
         (["--detector", "patterns", "--option", "nope=1"], "nope"),
         (["--detector", "patterns", "--text-column", "text"], "no column 'text'"),
+        (["--detector", "model", "--model", "/nonexistent/model"], "no such model directory"),
     ],
 )
 def test_detect_command_errors(tmp_path, capsys, extra, message):
