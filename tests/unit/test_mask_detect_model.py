@@ -218,3 +218,16 @@ def test_run_wise_decoding_equals_bio(model_dir, entity_share):
         fast = spans_from_probs(offsets, probs, d.tagset, {"NAME": 0.9}, threshold)
         assert fast == probs_to_spans(offsets, probs, d.tagset, {"NAME": 0.9}, threshold)
         assert entity_share > 0.5 or len(fast) > 0
+
+
+def test_stream_detect_through_wrappers(model_dir):
+    from codepii.mask.detectors import FilteredDetector, stream_detect
+
+    ts = texts()
+    for kind in ("model", "hybrid"):
+        det = build_detector(kind, model_dir, default_threshold=0.05, filters={"min_chars": 3})
+        assert isinstance(det, FilteredDetector)
+        streamed = [s for batch in stream_detect(det, [ts[:1], ts[1:4], ts[4:]]) for s in batch]
+        same(streamed, det.detect(ts))
+    patterns = build_detector("patterns")
+    assert [s for b in stream_detect(patterns, [ts[:2], ts[2:]]) for s in b] == patterns.detect(ts)

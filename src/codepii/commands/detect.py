@@ -83,7 +83,10 @@ def build_from_args(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    from collections import deque
+
     from ..errors import RecordError
+    from ..mask.detectors import stream_detect
     from ..progress import progress
     from ..records import iter_batches, open_writer
 
@@ -93,10 +96,20 @@ def run(args: argparse.Namespace) -> int:
     rows = chars = spans = 0
     started = time.perf_counter()
     bar = progress(unit=" rec", desc=f"detect ({args.detector})")
-    with open_writer(args.out) as writer:
+    held: deque = deque()  # record batches whose spans are still being detected
+
+    def text_batches():
+        read = 0  # rows read so far, for error messages (detection may run behind)
         for batch in iter_batches(args.input, args.batch_rows):
-            texts = [_text(r, args.text_column, rows + i) for i, r in enumerate(batch)]
-            found = detector.detect(texts)
+            texts = [_text(r, args.text_column, read + i) for i, r in enumerate(batch)]
+            read += len(batch)
+            held.append(batch)
+            yield texts
+
+    with open_writer(args.out) as writer:
+        # Streaming lets the model detector tokenize the next batches while it runs this one.
+        for found in stream_detect(detector, text_batches()):
+            batch = held.popleft()
             out = []
             for record, text_spans in zip(batch, found):
                 row = {k: v for k, v in record.items() if k != "entities"}
@@ -104,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
                 out.append(row)
             writer.write_batch(out)
             rows += len(batch)
-            chars += sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
+            chars += sum(len(r[args.text_column].encode("utf-8", "surrogatepass")) for r in batch)
             spans += sum(map(len, found))
             bar.update(len(batch))
             bar.set_postfix_str(f"{chars / 1e6 / max(time.perf_counter() - started, 1e-9):.2f} MB/s", refresh=False)

@@ -7,8 +7,9 @@ policy documented on the class (and in docs/detect.md).
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from typing import Any, Iterable, Iterator, Literal, Sequence
 
 from ..config import fingerprint as config_fingerprint
 from ..config import from_dict, to_dict
@@ -106,6 +107,11 @@ class FilteredDetector(Detector):
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         return filter_batch(texts, self.inner.detect(texts), self.filters)
 
+    def detect_stream(self, batches: Iterable[Sequence[str]]) -> Iterator[list[list[Span]]]:
+        held: deque = deque()
+        for spans in stream_detect(self.inner, _holding(batches, held)):
+            yield filter_batch(held.popleft(), spans, self.filters)
+
     def fingerprint(self) -> str:
         return _hash(self.inner.fingerprint(), config_fingerprint(self.filters))
 
@@ -140,6 +146,12 @@ class HybridDetector(Detector):
         by_patterns = self.patterns.detect(texts)
         return [self.combine(m, p) for m, p in zip(by_model, by_patterns)]
 
+    def detect_stream(self, batches: Iterable[Sequence[str]]) -> Iterator[list[list[Span]]]:
+        held: deque = deque()
+        for by_model in stream_detect(self.model, _holding(batches, held)):
+            by_patterns = self.patterns.detect(held.popleft())
+            yield [self.combine(m, p) for m, p in zip(by_model, by_patterns)]
+
     def combine(self, model_spans: Sequence[Span], pattern_spans: Sequence[Span]) -> list[Span]:
         kept = [s for s in pattern_spans if s.category in self.pattern_categories]
         kept += _free(model_spans, kept)
@@ -151,6 +163,25 @@ class HybridDetector(Detector):
     def fingerprint(self) -> str:
         policy = f"{self.pattern_categories}|{self.add_patterns}"
         return _hash(self.model.fingerprint(), self.patterns.fingerprint(), policy)
+
+
+def stream_detect(detector: Detector, batches: Iterable[Sequence[str]]) -> Iterator[list[list[Span]]]:
+    """Span lists per batch of texts, in order; pipelined across batches when the detector
+    can stream (the ModelDetector and the wrappers around it), else one ``detect`` per batch."""
+    stream = getattr(detector, "detect_stream", None)
+    if stream is not None:
+        yield from stream(batches)
+    else:
+        for texts in batches:
+            yield detector.detect(texts)
+
+
+def _holding(batches: Iterable[Sequence[str]], held: deque) -> Iterator[list[str]]:
+    """Pass batches through, keeping each in ``held`` (FIFO) until its results come back."""
+    for texts in batches:
+        texts = list(texts)
+        held.append(texts)
+        yield texts
 
 
 def _free(candidates: Sequence[Span], kept: Sequence[Span]) -> list[Span]:
