@@ -231,3 +231,17 @@ def test_stream_detect_through_wrappers(model_dir):
         same(streamed, det.detect(ts))
     patterns = build_detector("patterns")
     assert [s for b in stream_detect(patterns, [ts[:2], ts[2:]]) for s in b] == patterns.detect(ts)
+
+
+@pytest.mark.gpu
+def test_gpu_bf16_matches_cpu(model_dir):
+    """On a GPU: bf16 autocast, SDPA, pinned copies; the spans agree with the CPU's up to bf16 rounding."""
+    ts = texts()
+    cpu = detector(model_dir).detect(ts)
+    gpu = detector(model_dir, device="cuda")
+    assert gpu.device == "cuda" and gpu.dtype in (torch.bfloat16, torch.float16)
+    assert gpu.model.config._attn_implementation == "sdpa"
+    out = gpu.detect(ts)
+    cpu_set = {(i, s.start, s.end, s.category) for i, x in enumerate(cpu) for s in x}
+    gpu_set = {(i, s.start, s.end, s.category) for i, x in enumerate(out) for s in x}
+    assert len(cpu_set & gpu_set) >= 0.8 * max(len(cpu_set), 1)
