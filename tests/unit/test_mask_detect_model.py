@@ -235,13 +235,12 @@ def test_stream_detect_through_wrappers(model_dir):
 
 @pytest.mark.gpu
 def test_gpu_bf16_matches_cpu(model_dir):
-    """On a GPU: bf16 autocast, SDPA, pinned copies; the spans agree with the CPU's up to bf16 rounding."""
-    ts = texts()
-    cpu = detector(model_dir).detect(ts)
+    """On a GPU: bf16 autocast, SDPA, pinned copies; tag probabilities agree with the CPU's up to bf16 rounding."""
+    cpu = detector(model_dir)
     gpu = detector(model_dir, device="cuda")
     assert gpu.device == "cuda" and gpu.dtype in (torch.bfloat16, torch.float16)
     assert gpu.model.config._attn_implementation == "sdpa"
-    out = gpu.detect(ts)
-    cpu_set = {(i, s.start, s.end, s.category) for i, x in enumerate(cpu) for s in x}
-    gpu_set = {(i, s.start, s.end, s.category) for i, x in enumerate(out) for s in x}
-    assert len(cpu_set & gpu_set) >= 0.8 * max(len(cpu_set), 1)
+    windows = tokenize_windows(cpu.tokenizer, texts(), cpu.max_length, cpu.stride)
+    for p_cpu, p_gpu in zip(cpu._forward(windows), gpu._forward(windows)):
+        np.testing.assert_allclose(p_gpu, p_cpu, atol=0.02)
+    assert len(gpu.detect(texts())) == len(texts())
