@@ -30,7 +30,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", required=True, nargs="+", help="record files, globs, directories or fsspec URLs")
     p.add_argument("--out", required=True, help="prediction records to write (.jsonl or .parquet)")
     p.add_argument("--model", help="trained model dir (save_pretrained + codepii.json); needed for model and hybrid")
-    p.add_argument("--detector", choices=["model", "patterns", "hybrid"], default="model", help="default: model")
+    from ..mask.detectors import DETECTOR_KINDS
+
+    p.add_argument("--detector", choices=DETECTOR_KINDS, default="model", help="default: model")
     p.add_argument(
         "--threshold",
         action="append",
