@@ -145,14 +145,36 @@ def test_anchors_only_skip_work(det):
     import dataclasses
 
     no_anchors = PatternDetector()
-    no_anchors.rules = [dataclasses.replace(r, anchors=()) for r in no_anchors.rules]
+    no_anchors.rules = [dataclasses.replace(r, anchors=(), keyed=False) for r in no_anchors.rules]
     texts = [
         "AWS=AKIALALEMEL33243OLIB sk_live_68rxbdtw51gjz4934k3b3qe0atlfef glpat-2gtc044wkomq3zldwxdw",
         "xoxb-781236542736-2364535789652-GkwFDQoHqzXDVsC6GzqYUypD AIzaOaptjJ0ovwMpmvWh-F9p9fkj08LsjqHG_V4",
         "jwt = eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
         "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 npm_r7ffgor7aky0yj0kfysysf18ma5q6qy8yr14 dapi36fe4e39ba74aa6310858b8b181e4554",
         "PASSWORD=Tr0ub4dor&3\nurl = 'mysql://u:Pa55w0rd@db:3306/x'\nAPI_KEY: 'k9Xq2LmP7vTz8wQ1'\nmail a@corp.io 10.2.3.4 fe80::1:2",
+        "creds = 'syjC7d20yYveCn1aB7eJ1w5vUiYEiF'\nuser_auth: am9obmRvZTpkMDY5NGIxYi1jMTcx",
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl bob@x",
     ]
     assert det.detect(texts) == no_anchors.detect(texts)
     assert sum(map(len, det.detect(texts))) >= 12
+
+
+def test_keyed_matching_equals_finditer():
+    """Trying assignment regexes only at names around a secret word finds exactly finditer's matches."""
+    from codepii.mask.patterns import _keyed_matches
+
+    texts = [
+        'api_key = "k9Xq2LmP7vTz8wQ1"; token=abc123def456ghi7 secret="tok=en"\n$token.="Zq9x8c7v6b5n4m3l"',
+        "éapi_key='Zq9x8c7v6b5n4m3l' İAPI_KEY='Zq9x8c7v6b5n4m3l' monkey=1 passwd:hunter2 db.password = 'x y'",
+        "user_password_hash = compute(password='S3cr3t!') # pass=word\npwd=",
+    ]
+    rules = [r for r in PatternDetector().rules if r.keyed]
+    assert {r.name for r in rules} == {"password-assignment", "secret-assignment"}
+    n_matches = 0
+    for text in texts:
+        for rule in rules:
+            expected = [(m.start(), m.end()) for m in rule.regex.finditer(text)]
+            got = [(m.start(), m.end()) for m in _keyed_matches(rule, text, text.lower())]
+            assert got == expected
+            n_matches += len(got)
+    assert n_matches >= 8

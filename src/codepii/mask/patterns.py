@@ -6,10 +6,11 @@ private key from ``-----BEGIN`` through the closing ``-----`` of its END line.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..spans import Span, sort_spans
 from .base import Detector
@@ -45,6 +46,7 @@ class PatternRule:
     accept: Callable[[str, re.Match], bool] | None = None
     anchors: tuple[str, ...] = ()
     fold: bool = False
+    keyed: bool = False  # the match starts a [\w.-] name holding an anchor: try only there (see _keyed_matches)
 
 
 def _value_span(m: re.Match) -> tuple[int, int]:
@@ -166,10 +168,10 @@ def _build_rules() -> list[PatternRule]:
         PatternRule("curl-user-password", "PASSWORD", _rx(CURL_PASSWORD), 0.85, 2, _password_ok, ("curl",)),
         PatternRule("mysql-p-password", "PASSWORD", _rx(MYSQL_PASSWORD), 0.8, 2, _password_ok, ("mysql",)),
         PatternRule(
-            "password-assignment", "PASSWORD", _rx(PASSWORD_ASSIGN, re.I), 0.8, 3, _password_ok, ("pass", "pwd"), True
+            "password-assignment", "PASSWORD", _rx(PASSWORD_ASSIGN, re.I), 0.8, 3, _password_ok, ("pass", "pwd"), True, True
         ),
         PatternRule(
-            "secret-assignment", "KEY", _rx(SECRET_ASSIGN, re.I), 0.75, 3, _generic_secret_ok, ("key", "token", "secret"), True
+            "secret-assignment", "KEY", _rx(SECRET_ASSIGN, re.I), 0.75, 3, _generic_secret_ok, ("key", "token", "secret", "cred", "auth"), True, True
         ),
         PatternRule("auth-header", "KEY", _rx(AUTH_HEADER), 0.85, 2, _auth_value_ok, ("authorization",), True),
         PatternRule("k8s-secret-data", "KEY", _rx(K8S_SECRET_DATA), 0.8, 3, _k8s_secret_ok, ("kind",)),
@@ -219,6 +221,38 @@ IPV6_RE = r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\
 # Words before a dotted quad that make it a version, not a host.
 VERSION_CONTEXT = re.compile(r"(?:version|\bver|\brelease|\brev|\bbuild|\bv)\w*[\s:=\"'(]*$|(?:==|>=|<=|~=|!=)\s*$", re.I)
 EMAIL = r"(?<![\w.%+-])(?P<value>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])"
+
+
+def _keyed_matches(rule: PatternRule, text: str, lower: str) -> Iterator[re.Match]:
+    """``rule.regex.finditer(text)`` for an assignment rule, trying only the names that hold an anchor.
+
+    Every match starts where a run of name characters starts (the regex's
+    lookbehind) and that run holds a secret word; so trying the regex at the
+    start of each run around an anchor, and skipping starts inside the previous
+    match as finditer does, gives the same matches without trying every
+    position of the text.
+    """
+    if len(lower) != len(text):  # lower() changed some offsets (rare Unicode): no shortcut
+        yield from rule.regex.finditer(text)
+        return
+    last_end, tried = 0, -1
+    for hit in _anchor_regex(rule.anchors).finditer(lower):
+        start = hit.start()
+        # Back to the start of the name: re's \w is str.isalnum() plus "_".
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+            start -= 1
+        if start <= tried or start < last_end:
+            continue
+        tried = start
+        m = rule.regex.match(text, start)
+        if m is not None:
+            last_end = max(m.end(), start + 1)
+            yield m
+
+
+@functools.lru_cache(maxsize=None)
+def _anchor_regex(anchors: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(a) for a in anchors))
 
 
 def _pem_has_body(text: str, m: re.Match) -> bool:
@@ -319,7 +353,8 @@ class PatternDetector(Detector):
                 haystack = lower if rule.fold else text
                 if not any(a in haystack for a in rule.anchors):
                     continue
-            for m in rule.regex.finditer(text):
+            matches = _keyed_matches(rule, text, lower) if rule.keyed else rule.regex.finditer(text)
+            for m in matches:
                 start, end = _value_span(m)
                 if end <= start or (rule.accept is not None and not rule.accept(text, m)):
                     continue
