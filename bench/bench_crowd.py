@@ -98,6 +98,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3, help="aggregation rounds (re-issuing unresolved tasks)")
     p.add_argument("--workers", type=int, default=60)
     p.add_argument("--quiz-questions", type=int, default=20)
+    p.add_argument("--labelings-per-chunk", type=int, default=1, help="labelings per task (>1: consensus)")
     p.add_argument("--min-confidence", default="0.5", help="comma-separated acceptance thresholds on P(correct)")
     p.add_argument("--methods", default="mv,wmv,wmv/eb,wawa,ds,glad",
                    help="comma-separated, from: " + ", ".join(METHODS) + " (wmv/eb: quiz skills shrunk, --quiz-questions)")
@@ -115,7 +116,8 @@ def main() -> None:
     for level in args.levels.split(","):
         mean_skill, spammers = LEVELS[level]
         config = CrowdConfig(workers=args.workers, mean_skill=mean_skill, spammers=spammers,
-                             quiz_questions=args.quiz_questions, seed=args.seed)
+                             quiz_questions=args.quiz_questions, labelings_per_chunk=args.labelings_per_chunk,
+                             seed=args.seed)
         first = simulate(gold, files, config)
         f1s = {}
         for method, conf in [(m, float(c)) for c in args.min_confidence.split(",") for m in args.methods.split(",")]:
