@@ -27,12 +27,17 @@ def tasks(tmp_path):
     return tmp_path, gold
 
 
-def test_help_of_every_step():
-    for step in ([], ["chunk"], ["simulate"], ["aggregate"], ["validation-tasks"]):
-        r = run(*step, "--help")
-        assert r.returncode == 0 and "usage: codepii crowd" in r.stdout, step
-    assert "wawa" in run("aggregate", "--help").stdout
-    assert run().returncode == 2  # a group without a step prints its help
+def test_help_of_every_step(capsys):
+    r = run("--help")
+    assert r.returncode == 0 and "usage: codepii crowd" in r.stdout
+    for step in ("chunk", "simulate", "aggregate", "validation-tasks"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["crowd", step, "--help"])
+        assert exit_.value.code == 0 and f"usage: codepii crowd {step}" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["crowd", "aggregate", "--help"])
+    assert "wawa" in capsys.readouterr().out
+    assert main(["crowd"]) == 2  # a group without a step prints its help
 
 
 def test_chunk_simulate_aggregate_round_trip(tasks, capsys):
@@ -57,7 +62,7 @@ def test_chunk_simulate_aggregate_round_trip(tasks, capsys):
     assert (tmp / "val" / "KEY" / "validation_config.xml").exists()
 
 
-def test_bad_input_exits_2_with_one_line(tasks):
+def test_bad_input_exits_2_with_one_line(tasks, capsys):
     tmp, gold = tasks
     chunks = str(tmp / "tasks" / "chunks.jsonl")
     labels = tmp / "labels.jsonl"
@@ -75,9 +80,15 @@ def test_bad_input_exits_2_with_one_line(tasks):
         (["simulate", "--gold", str(gold), "--chunks", chunks, "--out", str(tmp / "c"), "--workers", "2"], "workers must be"),
         (["chunk", "--input", str(tmp / "nope.jsonl"), "--out", str(tmp / "t")], "no such file"),
     ]
-    for args, message in cases:
-        r = run(*args)
-        assert r.returncode == 2, (args, r.stderr)
-        assert message in r.stderr and r.stderr.strip().count("\n") == 0 and "Traceback" not in r.stderr, r.stderr
-    r = run(*common)  # without --strict the bad labeling is skipped, counted and reported
-    assert r.returncode == 0 and "skipped 1 x span_outside_chunk" in r.stdout
+    for args, message in cases[:-1]:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_:
+            main(["crowd", *args])
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and message in err and err.strip().count("\n") == 0, (args, err)
+    r = run(*cases[-1][0])  # one real process: the message is one line and there is no traceback
+    assert r.returncode == 2 and cases[-1][1] in r.stderr and r.stderr.strip().count("\n") == 0
+    assert "Traceback" not in r.stderr
+    capsys.readouterr()
+    assert main(["crowd", *common]) == 0  # without --strict the bad labeling is skipped, counted and reported
+    assert "skipped 1 x span_outside_chunk" in capsys.readouterr().out

@@ -6,7 +6,7 @@ in careless tasks (probability 1 - p), as they do in real crowds, not evenly
 per entity: there each entity goes wrong with probability ``careless_error``
 (a miss, a moved edge or a wrong subcategory, 5:3:2) and Poisson(0.3) false
 positives are added. As a validator the worker gives the right verdict with
-probability p. Spammers label a few random tokens and vote at
+probability p. Spammers (skill 0.5) mark 0-2 random tokens and vote at
 random or always "correct". A labeling is correct only when it equals the truth
 exactly. Each (chunk, project) gets ``labelings_per_chunk`` labelings by
 different workers; validation is dynamic: ``min_votes`` votes, more (up to
@@ -26,8 +26,8 @@ from ..spans import Span
 from .chunk import clip_to_chunks
 from .results import VERDICTS, Labeling, Vote
 
-# Tokens a careless worker may mark: identifiers, numbers, dotted or @-words.
 CARELESS_FALSE_POSITIVES = 0.3  # mean false positives in a careless labeling
+# Tokens a careless worker may mark: identifiers, numbers, dotted or @-words.
 TOKEN_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@:+/=-]{2,}")
 
 
