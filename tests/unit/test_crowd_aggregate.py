@@ -152,3 +152,32 @@ def test_quiz_skills_shrink_toward_the_project_mean():
     noise_only = {(f"w{i}", "ID"): q for i, q in enumerate([0.75, 0.8, 0.85])}
     assert list(shrink_skills(noise_only, 20).values()) == [pytest.approx(0.8)] * 3
     assert shrink_skills({("w", "ID"): 0.9}, 20) == {("w", "ID"): 0.9}
+
+
+def test_merge_projects_never_overlaps_and_keeps_every_character():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from codepii.spans import covered_chars
+
+    span = st.tuples(st.integers(0, 40), st.integers(1, 8), st.sampled_from(["NAME", "EMAIL", "KEY", "EMAIL_LICENSE"]))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(span, max_size=8))
+    def check(raw):
+        # one project's spans never overlap each other (consensus output): keep the first per main category
+        spans, by_main = [], {}
+        for start, length, cat in raw:
+            s = Span(start, start + length, cat)
+            main = cat.split("_")[0]
+            if not any(s.overlaps(o) for o in by_main.get(main, [])):
+                by_main.setdefault(main, []).append(s)
+                spans.append(s)
+        merged = merge_projects(spans)
+        assert all(a.end <= b.start for a, b in zip(merged, merged[1:]))
+        assert covered_chars(merged) == covered_chars(spans)
+        for m in merged:
+            inside = [s for s in spans if s.overlaps(m)]
+            assert (m.category == AMBIGUOUS) == (len({s.category.split("_")[0] for s in inside}) > 1)
+
+    check()
