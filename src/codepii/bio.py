@@ -183,6 +183,20 @@ def probs_to_spans(
     limits = np.array([(thresholds or {}).get(c, default_threshold) for c in classes])
     is_entity = (best_mass >= limits[best]) & (best_mass > probs[:, tag2id[OUTSIDE]])
     begins = probs[np.arange(len(mass)), b_idx[best]] > probs[np.arange(len(mass)), i_idx[best]]
+    # Two entities of one class never touch without a separator character, so
+    # a B- on a token glued to the previous one (no gap) continues the entity,
+    # and a single O token glued between two tokens of one class (the "@" of an
+    # email, a "." in a key) is filled. Both repair fragments a weak model makes.
+    glued = np.zeros(len(offsets), dtype=bool)
+    glued[1:] = offsets[1:, 0] == offsets[:-1, 1]
+    if len(offsets) > 2:
+        fill = np.flatnonzero(
+            ~is_entity[1:-1] & is_entity[:-2] & is_entity[2:] & (best[:-2] == best[2:]) & glued[1:-1] & glued[2:]
+        ) + 1
+        best[fill] = best[fill - 1]
+        best_mass[fill] = mass[fill, best[fill]]
+        is_entity[fill] = True
+        begins[fill] = False
     spans: list[Span] = []
     cur = None  # [class, start, end, sum of mass, n tokens]
     for t in range(len(offsets)):
@@ -190,7 +204,7 @@ def probs_to_spans(
             cur = _close(cur, spans, classes)
             continue
         c = int(best[t])
-        if cur is None or cur[0] != c or begins[t]:
+        if cur is None or cur[0] != c or (begins[t] and not glued[t]):
             cur = _close(cur, spans, classes)
             cur = [c, int(offsets[t, 0]), int(offsets[t, 1]), float(best_mass[t]), 1]
         else:
