@@ -16,9 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 RECIPE = str(ROOT / "train" / "train.py")
 # Floor on the micro overlap F1 (DESIGN.md metrics: a gold span is found when a
 # predicted span of its category shares a character) of the best model on a
-# held-out synth split. Measured 0.50 (seqeval strict: 0.01, the tiny model
-# fragments entities after 150 steps); an untrained model scores ~0.
-F1_FLOOR = 0.25
+# held-out synth split. Measured 0.40-0.50 as the synth generator evolved
+# (seqeval strict: ~0.01, the tiny model fragments entities after 150 steps);
+# an untrained model scores 0.0.
+F1_FLOOR = 0.2
 
 
 def run_recipe(*args: str, check: bool = True) -> subprocess.CompletedProcess:
