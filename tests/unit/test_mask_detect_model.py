@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from codepii.bio import tokenize_windows  # noqa: E402
-from codepii.labels import TagSet  # noqa: E402
+from codepii.labels import TagSet, inside_tag  # noqa: E402
 from codepii.mask.detectors import build_detector  # noqa: E402
 from codepii.mask.batching import plan_batches  # noqa: E402
 from codepii.mask.model_detector import ModelDetector, pick_device, pick_dtype  # noqa: E402
@@ -200,37 +200,34 @@ def test_tokenizer_processes_give_the_same_result(model_dir):
 
 
 @pytest.mark.parametrize("entity_share", [0.05, 0.2, 0.8])
-def test_run_wise_decoding_equals_bio(model_dir, entity_share):
-    """Decoding run by run gives bio's spans, for sparse (trained-like) and dense tag probabilities."""
+@pytest.mark.parametrize("glued", [False, True])
+def test_run_wise_decoding_equals_bio(model_dir, entity_share, glued):
+    """Decoding stretch by stretch gives bio's spans: sparse (trained-like) and dense tag
+    probabilities; tokens with gaps between them and glued tokens (bio fills a lone O there)."""
     from codepii.bio import probs_to_spans
     from codepii.mask.batching import spans_from_probs
 
     d = detector(model_dir)
-    rng = np.random.default_rng(int(entity_share * 100))
+    rng = np.random.default_rng(int(entity_share * 100) + glued)
     n_tags = len(d.tagset.tags)
-    offsets = np.array([(3 * t, 3 * t + 2) for t in range(400)])
-    logits = rng.normal(0, 1, (400, n_tags))
-    entity = rng.random(400) < entity_share
+    width = 2 if glued else 3
+    offsets = np.array([(width * t, width * t + 2) for t in range(600)])
+    logits = rng.normal(0, 1, (600, n_tags))
+    entity = rng.random(600) < entity_share
+    entity[100:103] = [True, False, True]  # a lone O inside an entity
     logits[~entity, 0] += 6  # O dominates most tokens
-    logits[entity, rng.integers(1, n_tags, entity.sum())] += rng.uniform(0, 6, entity.sum())
+    cls = rng.integers(1, n_tags, entity.sum())
+    email = d.tagset.tag2id[inside_tag("EMAIL")]
+    logits[entity, cls] += rng.uniform(0, 6, entity.sum())
+    logits[[100, 102], email] += 12
     probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     for threshold in (0.05, 0.3, 0.6):
         fast = spans_from_probs(offsets, probs, d.tagset, {"NAME": 0.9}, threshold)
         assert fast == probs_to_spans(offsets, probs, d.tagset, {"NAME": 0.9}, threshold)
         assert entity_share > 0.5 or len(fast) > 0
-
-
-def test_stream_detect_through_wrappers(model_dir):
-    from codepii.mask.detectors import FilteredDetector, stream_detect
-
-    ts = texts()
-    for kind in ("model", "hybrid"):
-        det = build_detector(kind, model_dir, default_threshold=0.05, filters={"min_chars": 3})
-        assert isinstance(det, FilteredDetector)
-        streamed = [s for batch in stream_detect(det, [ts[:1], ts[1:4], ts[4:]]) for s in batch]
-        same(streamed, det.detect(ts))
-    patterns = build_detector("patterns")
-    assert [s for b in stream_detect(patterns, [ts[:2], ts[2:]]) for s in b] == patterns.detect(ts)
+    if glued:  # the lone O was filled: one span covers tokens 100..102
+        fast = spans_from_probs(offsets, probs, d.tagset, {}, 0.3)
+        assert any(s.start <= offsets[100, 0] and s.end >= offsets[102, 1] for s in fast)
 
 
 @pytest.mark.gpu

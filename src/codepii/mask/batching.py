@@ -90,12 +90,14 @@ def merge_window_probs_np(windows: Sequence[Window], probs: Sequence[np.ndarray]
 def spans_from_probs(
     offsets: np.ndarray, probs: np.ndarray, tagset, thresholds, default_threshold: float
 ) -> list[Span]:
-    """``bio.probs_to_spans``, called only on the runs of tokens that can be entities.
+    """``bio.probs_to_spans``, called only on the stretches of tokens that can be entities.
 
     A token can be part of a span only if some class outweighs O and reaches
-    the lowest threshold (a superset of bio's test); a token outside that set
-    ends any span, so running bio on each maximal run of candidates gives the
-    same spans as one call on the whole text, without a Python step per O token.
+    the lowest threshold (a superset of bio's test), or if it is a single token
+    between two such tokens (bio fills a lone O glued inside an entity). Any
+    other token ends every span, so running bio on each maximal stretch gives
+    the same spans as one call on the whole text, without a Python step per O
+    token (tested against bio).
     """
     from ..bio import probs_to_spans
     from ..labels import OUTSIDE, begin_tag, inside_tag
@@ -110,9 +112,16 @@ def spans_from_probs(
     candidate = (best > probs[:, tag2id[OUTSIDE]]) & (best >= lowest)
     if candidate.mean() > 0.5:  # dense: one call is cheaper than many
         return probs_to_spans(offsets, probs, tagset, thresholds, default_threshold)
-    edges = np.flatnonzero(np.diff(np.r_[0, candidate.astype(np.int8), 0]))  # run starts and ends
+    edges = np.flatnonzero(np.diff(np.r_[0, candidate.astype(np.int8), 0]))
+    runs = [[int(a), int(b)] for a, b in zip(edges[::2], edges[1::2])]  # [start, end) token indices
+    stretches: list[list[int]] = []
+    for run in runs:
+        if stretches and run[0] - stretches[-1][1] <= 1:  # one token between: bio may fill it
+            stretches[-1][1] = run[1]
+        else:
+            stretches.append(run)
     spans: list[Span] = []
-    for a, b in zip(edges[::2], edges[1::2]):
+    for a, b in stretches:
         spans += probs_to_spans(offsets[a:b], probs[a:b], tagset, thresholds, default_threshold)
     return spans
 
