@@ -183,42 +183,37 @@ def probs_to_spans(
     limits = np.array([(thresholds or {}).get(c, default_threshold) for c in classes])
     is_entity = (best_mass >= limits[best]) & (best_mass > probs[:, tag2id[OUTSIDE]])
     begins = probs[np.arange(len(mass)), b_idx[best]] > probs[np.arange(len(mass)), i_idx[best]]
-    # Two entities of one class never touch without a separator character, so
-    # a B- on a token glued to the previous one (no gap) continues the entity,
-    # and a single O token glued between two tokens of one class (the "@" of an
-    # email, a "." in a key) is filled. Both repair fragments a weak model makes.
+    # Entities never touch without a separator character, so tokens glued to
+    # each other (no gap) belong to one entity whatever B-/class flips a weak
+    # model makes inside it: a glued run is one span whose class is the one
+    # with the most mass over the run, and a single O token glued between two
+    # entity tokens (the "@" of an email, a "." in a key) is filled. Across a
+    # gap (whitespace, "John Smith") a B- or a class change starts a new span.
     glued = np.zeros(len(offsets), dtype=bool)
     glued[1:] = offsets[1:, 0] == offsets[:-1, 1]
     if len(offsets) > 2:
-        fill = np.flatnonzero(
-            ~is_entity[1:-1] & is_entity[:-2] & is_entity[2:] & (best[:-2] == best[2:]) & glued[1:-1] & glued[2:]
-        ) + 1
-        best[fill] = best[fill - 1]
-        best_mass[fill] = mass[fill, best[fill]]
+        fill = np.flatnonzero(~is_entity[1:-1] & is_entity[:-2] & is_entity[2:] & glued[1:-1] & glued[2:]) + 1
         is_entity[fill] = True
-        begins[fill] = False
     spans: list[Span] = []
-    cur = None  # [class, start, end, sum of mass, n tokens]
+    run: list[int] = []
     for t in range(len(offsets)):
         if not is_entity[t]:
-            cur = _close(cur, spans, classes)
+            run = _close(run, offsets, mass, spans, classes)
             continue
-        c = int(best[t])
-        if cur is None or cur[0] != c or (begins[t] and not glued[t]):
-            cur = _close(cur, spans, classes)
-            cur = [c, int(offsets[t, 0]), int(offsets[t, 1]), float(best_mass[t]), 1]
-        else:
-            cur[2] = int(offsets[t, 1])
-            cur[3] += float(best_mass[t])
-            cur[4] += 1
-    _close(cur, spans, classes)
+        if run and not glued[t] and (best[t] != best[run[-1]] or begins[t]):
+            run = _close(run, offsets, mass, spans, classes)
+        run.append(t)
+    _close(run, offsets, mass, spans, classes)
     return spans
 
 
-def _close(cur, spans: list[Span], classes: list[str]):
-    if cur is not None:
-        spans.append(Span(cur[1], cur[2], classes[cur[0]], round(cur[3] / cur[4], 6)))
-    return None
+def _close(run: list[int], offsets: np.ndarray, mass: np.ndarray, spans: list[Span], classes: list[str]) -> list[int]:
+    """Turn a run of token indices into a span of the class with the most mass; returns an empty run."""
+    if run:
+        c = int(mass[run].sum(axis=0).argmax())
+        score = float(mass[run, c].mean())
+        spans.append(Span(int(offsets[run[0], 0]), int(offsets[run[-1], 1]), classes[c], round(score, 6)))
+    return []
 
 
 def decode_windows(

@@ -36,7 +36,14 @@ def test_b_after_a_gap_starts_a_new_entity_and_o_after_a_gap_is_kept():
     assert spans(offs2, ["B-NAME", "O", "I-NAME"]) == [(0, 3, "NAME"), (6, 9, "NAME")]
 
 
-def test_o_between_two_classes_is_not_filled_and_thresholds_apply():
-    offs = [(0, 4), (4, 5), (5, 9)]
-    assert spans(offs, ["B-USERNAME", "O", "B-PASSWORD"]) == [(0, 4, "USERNAME"), (5, 9, "PASSWORD")]
+def test_classes_across_a_gap_stay_apart_and_thresholds_apply():
+    # "admin hunter2": a whitespace gap keeps two classes apart
+    offs = [(0, 5), (6, 12), (12, 13)]
+    assert spans(offs, ["B-USERNAME", "B-PASSWORD", "I-PASSWORD"]) == [(0, 5, "USERNAME"), (6, 13, "PASSWORD")]
     assert spans(offs, ["B-KEY", "I-KEY", "I-KEY"], thresholds={"KEY": 0.95}) == []
+
+
+def test_a_glued_run_takes_the_class_with_most_mass():
+    # "alexey-kuznetsov" as al exey - kuz netsov, a weak model flipping classes inside it
+    offs = [(0, 2), (2, 6), (6, 7), (7, 10), (10, 16)]
+    assert spans(offs, ["B-USERNAME", "I-EMAIL", "O", "I-USERNAME", "B-USERNAME"]) == [(0, 16, "USERNAME")]
