@@ -236,11 +236,16 @@ def _keyed_matches(rule: PatternRule, text: str, lower: str) -> Iterator[re.Matc
         yield from rule.regex.finditer(text)
         return
     last_end, tried = 0, -1
+    prev_hit, prev_start = -1, -1
     for hit in _anchor_regex(rule.anchors).finditer(lower):
         start = hit.start()
-        # Back to the start of the name: re's \w is str.isalnum() plus "_".
-        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+        # Back to the start of the name (re's \w is str.isalnum() plus "_"), but not past
+        # the previous hit: reaching it means the same name, so the scan stays linear.
+        while start > 0 and start > prev_hit and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
             start -= 1
+        if start == prev_hit:
+            start = prev_start
+        prev_hit, prev_start = hit.start(), start
         if start <= tried or start < last_end:
             continue
         tried = start
