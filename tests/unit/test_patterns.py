@@ -167,6 +167,7 @@ def test_keyed_matching_equals_finditer():
         'api_key = "k9Xq2LmP7vTz8wQ1"; token=abc123def456ghi7 secret="tok=en"\n$token.="Zq9x8c7v6b5n4m3l"',
         "éapi_key='Zq9x8c7v6b5n4m3l' İAPI_KEY='Zq9x8c7v6b5n4m3l' monkey=1 passwd:hunter2 db.password = 'x y'",
         "user_password_hash = compute(password='S3cr3t!') # pass=word\npwd=",
+        "password_password_" * 40 + "=x " + "x=pwd pwd=abc1 .pass=zz9 -pass: 'q1' " * 5,
     ]
     rules = [r for r in PatternDetector().rules if r.keyed]
     assert {r.name for r in rules} == {"password-assignment", "secret-assignment"}
