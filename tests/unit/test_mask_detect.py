@@ -136,3 +136,16 @@ def test_detect_command_errors(tmp_path, capsys, extra, message):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_hybrid_min_score_keeps_unsure_model_spans_out():
+    model = FixedDetector([Span(0, 5, "EMAIL", 0.99), Span(10, 15, "KEY", 0.6), Span(20, 25, "KEY", 0.95),
+                           Span(30, 35, "NAME", 0.3)])
+    patterns = FixedDetector([])
+    got = HybridDetector(model, patterns, model_min_score={"EMAIL": 1.1, "KEY": 0.9}).detect(["x" * 40])[0]
+    # EMAIL never from the model; KEY only when sure; NAME has no minimum
+    assert [(s.start, s.category) for s in got] == [(20, "KEY"), (30, "NAME")]
+    a = HybridDetector(model, patterns, model_min_score={"KEY": 0.9})
+    assert a.fingerprint() != HybridDetector(model, patterns).fingerprint()
+    from codepii.mask.detectors import DetectorConfig
+    assert DetectorConfig().hybrid_model_min_score["EMAIL"] > 1.0
