@@ -45,48 +45,6 @@ def plan_batches(lengths: Sequence[int], max_tokens_per_batch: int) -> list[list
     return batches
 
 
-def merge_window_probs_np(windows: Sequence[Window], probs: Sequence[np.ndarray]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """``bio.merge_window_probs`` with numpy instead of a Python loop per token; the same result.
-
-    Per sample: token offsets ``(n_tokens, 2)`` sorted, probabilities
-    ``(n_tokens, n_tags)`` float64 averaged over the windows that saw each
-    token (summed in window order, as bio does, so the floats agree exactly).
-    """
-    if not windows:
-        return {}
-    keys, rows = [], []
-    for w, p in zip(windows, probs):
-        off = np.asarray(w.offsets, dtype=np.int64).reshape(-1, 2)  # (len, 2)
-        keep = ~np.asarray(w.special, dtype=bool) & (off[:, 0] != off[:, 1])
-        kept = off[keep]
-        keys.append(np.column_stack([np.full(len(kept), w.sample, dtype=np.int64), kept]))  # (n, 3)
-        rows.append(np.asarray(p)[keep])
-    key = np.concatenate(keys)  # (n, 3): sample, start, end
-    prob = np.concatenate(rows).astype(np.float64)  # (n, n_tags)
-    # A sample whose windows hold no real token (an empty text) is present, empty, as in bio.
-    out = {w.sample: (np.zeros((0, 2), dtype=np.int64), np.zeros((0, 0))) for w in windows}
-    if len(key) == 0:
-        return out
-    order = np.lexsort((key[:, 2], key[:, 1], key[:, 0]))  # stable: window order kept among equals
-    key, prob = key[order], prob[order]
-    first = np.flatnonzero(np.r_[True, np.any(key[1:] != key[:-1], axis=1)])
-    counts = np.diff(np.r_[first, len(key)])
-    # Most tokens are seen by one window: start from each token's first row and
-    # add the later rows (window order, like bio) only where windows overlap.
-    sums = prob[first].copy()
-    later = np.ones(len(key), dtype=bool)
-    later[first] = False
-    if later.any():
-        group = np.repeat(np.arange(len(first)), counts)
-        np.add.at(sums, group[later], prob[later])
-    merged = sums / counts[:, None]
-    uniq = key[first]
-    bounds = np.flatnonzero(np.r_[True, uniq[1:, 0] != uniq[:-1, 0], True])
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        out[int(uniq[a, 0])] = (uniq[a:b, 1:], merged[a:b])
-    return out
-
-
 def spans_from_probs(
     offsets: np.ndarray, probs: np.ndarray, tagset, thresholds, default_threshold: float
 ) -> list[Span]:

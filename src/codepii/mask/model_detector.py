@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ..bio import Window
+from ..bio import Window, merge_window_probs
 from ..errors import ConfigError
 from ..spans import Span
 from .base import Detector
 from .batching import (
-    merge_window_probs_np,
     plan_batches,
     spans_from_probs,
     strip_spans,
@@ -251,7 +250,7 @@ class ModelDetector(Detector):
         return probs  # type: ignore[return-value]
 
     def _decode(self, windows: Sequence[Window], probs: Sequence[np.ndarray], texts: Sequence[str]) -> list[list[Span]]:
-        merged = merge_window_probs_np(windows, probs)
+        merged = merge_window_probs(windows, probs)
         out = []
         for i, text in enumerate(texts):
             spans = (
