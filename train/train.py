@@ -41,6 +41,7 @@ class TrainState:
     def __init__(self):
         self.step, self.epoch, self.batch_in_epoch = 0, 0, 0  # optimizer steps; micro-batches this epoch
         self.best_f1, self.best_step, self.bad_evals = -1.0, 0, 0
+        self.best_loss = float("inf")  # breaks F1 ties (early on, strict F1 is often 0 for every eval)
 
     def state_dict(self) -> dict:
         return dict(vars(self))
@@ -319,12 +320,13 @@ def main(argv=None) -> int:
                 accelerator.log(per_class | {"eval/loss": scores["loss"]}, step=state.step)
                 log_jsonl(cfg, accelerator, {"step": state.step, "eval": scores})
                 accelerator.print(f"step {state.step}: eval micro F1 {f1:.4f} (best {max(state.best_f1, 0):.4f})")
-                if f1 > state.best_f1:
-                    state.best_f1, state.best_step, state.bad_evals = f1, state.step, 0
+                # patience counts evals without a better F1; a tie on F1 with a
+                # lower eval loss still replaces the best model
+                state.bad_evals = 0 if f1 > state.best_f1 else state.bad_evals + 1
+                if (f1, -scores["loss"]) > (state.best_f1, -state.best_loss):
+                    state.best_f1, state.best_loss, state.best_step = f1, scores["loss"], state.step
                     save_best_model(cfg, accelerator, model, tokenizer, tagset, data_hash, scores)
-                else:
-                    state.bad_evals += 1
-                    stop = cfg.eval.patience > 0 and state.bad_evals >= cfg.eval.patience
+                stop = cfg.eval.patience > 0 and state.bad_evals >= cfg.eval.patience
             if state.step % save_every == 0 or state.step == total_steps or stop:
                 save_checkpoint(cfg, accelerator, tokenizer, state.step)
             if state.step % eval_every == 0 or state.step % save_every == 0:
