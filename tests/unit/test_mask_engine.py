@@ -231,3 +231,19 @@ def test_config_errors_name_the_key(tmp_path):
         validate(load_config(MaskConfig, None, ["input=x", "output=y", "detector=model"]))
     with pytest.raises(ConfigError, match="'ray.workerz'"):
         load_config(MaskConfig, None, ["ray.workerz=2"])
+
+
+def test_temporaries_of_a_killed_run_are_removed_beside_outputs_and_rejects(tmp_path):
+    (tmp_path / "in").mkdir()
+    rows = make_rows(3)
+    rows[1]["content"] = None  # one reject, so the rejects file is written too
+    write_records(str(tmp_path / "in" / "a.jsonl"), rows)
+    out = tmp_path / "out"
+    (out / "_rejects").mkdir(parents=True)
+    stale = [out / ".a.jsonl.0123456789ab.tmp", out / "_rejects" / ".a.jsonl.jsonl.0123456789ab.tmp"]
+    for p in stale:
+        p.write_text("half-written by a killed run")
+    run(tmp_path, str(tmp_path / "in"))
+    assert not [p for p in stale if p.exists()]
+    assert [r["id"] for r in read_records(str(out / "a.jsonl"))] == ["f0", "f2"]
+    assert len((out / "_rejects" / "a.jsonl.jsonl").read_text().splitlines()) == 1

@@ -138,6 +138,7 @@ def process_shard(
         return ShardResult(path, "skipped", done)
     remove_manifest(manifest_path)  # from here on a crash leaves no manifest: the shard is redone
     remove_stale_temps(out_path)
+    remove_stale_temps(rejects_path)  # a kill inside rejects.commit() leaves one there too
     start = time.perf_counter()
     try:
         reader = open_reader(path, cfg.batch_rows)
