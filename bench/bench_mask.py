@@ -112,7 +112,7 @@ def build_engines(model_dir: str, args: argparse.Namespace) -> dict:
     """name -> callable(texts) for codepii and the pipeline (one per batch size)."""
     from transformers import pipeline
 
-    from codepii.mask.detectors import build_detector
+    from codepii.detect import build_detector
     from codepii.model import load_model_dir
 
     det = build_detector(

@@ -49,7 +49,7 @@ def build_data(out: str, args) -> tuple[str, str]:
 
 
 def score_gitleaks(kinds: list[str], model: str | None) -> dict:
-    from codepii.mask.detectors import build_detector
+    from codepii.detect import build_detector
     from codepii.records import read_records
     from codepii.secrets_suite import score_suite
 

@@ -13,10 +13,14 @@ codepii.metrics / codepii.report / codepii.report_html.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
 
+from codepii.config import to_dict
+from codepii.detect import DETECTOR_KINDS
+from codepii.detect.cli import add_detector_arguments, detector_config_from_args
 from codepii.errors import CodepiiError, exit_on_user_error
 from codepii.labels import MAIN_CATEGORIES
 from codepii.metrics import index_gold, iter_rows, score_predictions
@@ -24,7 +28,6 @@ from codepii.progress import progress
 from codepii.records import write_records
 from codepii.report import markdown_table, metrics_json, seqeval_table, write_json
 
-DETECTOR_KINDS = ("model", "patterns", "hybrid")
 RECORD_SUFFIXES = (".gz", ".zst", ".jsonl", ".json", ".ndjson", ".parquet", ".pq")
 
 
@@ -38,9 +41,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--pred", action="append", default=[], metavar="[NAME=]PATH",
                    help="prediction records (gold records with scored entities); repeat for several systems; "
                    "NAME defaults to the file's stem")
-    p.add_argument("--model", help="model dir: run it on the gold files (as --detector model unless --detector says)")
     p.add_argument("--detector", action="append", default=[], choices=DETECTOR_KINDS,
-                   help="run this detector on the gold files; repeatable (model and hybrid need --model)")
+                   help="run this detector on the gold files; repeatable (model and hybrid need --model; "
+                   "--model alone means --detector model)")
+    add_detector_arguments(p)  # --model, --threshold CAT=X, --option KEY=VALUE (docs/detect.md)
     p.add_argument("--min-score", type=float, metavar="T",
                    help="run model/hybrid with every category's threshold at T instead of the model's own, "
                    "so that the threshold sweep covers [T, 1]")
@@ -69,13 +73,15 @@ def setup_systems(args: argparse.Namespace, gold: dict) -> list[tuple[str, objec
     systems = [(name, iter_rows(path), {"source": path}) for name, path in map(system_name, args.pred)]
     kinds = list(dict.fromkeys(args.detector or (["model"] if args.model else [])))
     for kind in kinds:
-        from codepii.mask.detectors import build_detector
+        from codepii.detect import build_detector
 
-        options = {} if args.min_score is None else {"thresholds": {c: args.min_score for c in MAIN_CATEGORIES}}
-        detector = build_detector(kind, model=None if kind == "patterns" else args.model, **options)
+        cfg = detector_config_from_args(args, kind)
+        if args.min_score is not None:
+            cfg = dataclasses.replace(cfg, thresholds={c: args.min_score for c in MAIN_CATEGORIES})
+        detector = build_detector(cfg)
         records = progress(gold.values(), desc=f"detecting ({kind})", unit="file", total=len(gold))
         rows = ((f"{kind} detector, record {i}", r) for i, r in enumerate(detector.detect_records(records), 1))
-        info = {"source": f"detector {kind}", "detector": kind, "model": args.model, "min_score": args.min_score,
+        info = {"source": f"detector {kind}", "detector": to_dict(cfg), "min_score": args.min_score,
                 "fingerprint": detector.fingerprint()}
         systems.append((kind, rows, info))
     if not systems:

@@ -1,14 +1,14 @@
 """Bulk masking: the same dataset back, with PII replaced by placeholders.
 
     python mask/mask.py --config configs/mask/patterns.yaml input='data/*.parquet' output=masked/
-    python mask/mask.py --config configs/mask/model.yaml input=... output=... model=runs/tiny/model
+    python mask/mask.py --config configs/mask/model.yaml input=... output=... detector.model=runs/tiny/model
     accelerate launch mask/mask.py --config ...        # one process per GPU, each with its own shards
     python mask/mask.py --config ... engine=ray ray.address=auto ray.workers=8 ray.gpus_per_worker=1
 
 Writes one masked shard per input shard (same format, rows, order and other
 columns; the text column masked; a ``pii`` column of spans in original
 offsets), ``_rejects/`` for rows that could not be processed, ``_manifests/``
-for finished shards, ``mask_config.yaml`` and ``_summary.json``. A rerun
+for finished shards, ``_config.yaml`` and ``_summary.json``. A rerun
 skips finished shards and redoes the rest. Exit code 0 when every shard was
 masked, 2 on a config error or when a shard could not be read.
 """
@@ -20,7 +20,7 @@ import sys
 
 from codepii.config import load_config, split_config_args
 from codepii.errors import EXIT_USER_ERROR, exit_on_user_error
-from codepii.mask.config import MaskConfig, validate
+from codepii.mask.config import MaskConfig, require_paths
 
 log = logging.getLogger("mask")
 
@@ -30,8 +30,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
         prog="mask/mask.py",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="overrides: any config key as key=value, e.g. input=GLOB output=DIR model=DIR "
-        "detector=model|patterns|hybrid engine=local|ray batch_rows=512 ray.workers=4 "
+        epilog="overrides: any config key as key=value, e.g. input=GLOB output=DIR detector.model=DIR "
+        "detector.kind=model|patterns|hybrid engine=local|ray batch_rows=512 ray.workers=4 "
         "(see configs/mask/*.yaml for every key, commented)",
     )
     parser.add_argument("--config", help="YAML config (configs/mask/*.yaml); defaults apply without one")
@@ -41,8 +41,8 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 
 def setup_config(args: argparse.Namespace, overrides: list[str]) -> MaskConfig:
-    cfg = load_config(MaskConfig, args.config, overrides)
-    validate(cfg)
+    cfg = load_config(MaskConfig, args.config, overrides)  # values checked as it loads
+    require_paths(cfg)
     return cfg
 
 

@@ -1,6 +1,6 @@
 """Pseudo-label an unlabeled code corpus with a trained model, as StarPII did before fine-tuning.
 
-    python train/pseudo_label.py --config configs/pseudo_label/starpii.yaml model=runs/x/model input=corpus.jsonl output=pseudo.jsonl
+    python train/pseudo_label.py --config configs/pseudo_label/starpii.yaml detector.model=runs/x/model input=corpus.jsonl output=pseudo.jsonl
 
 Runs the model detector over the corpus, keeps entities by per-class
 confidence (NAME/USERNAME >= 0.7, EMAIL >= 0.9), drops files with an unsure
@@ -30,18 +30,22 @@ def setup_config(argv) -> PseudoLabelConfig:
     parser.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides")
     args = parser.parse_args(argv)
     cfg = load_config(PseudoLabelConfig, args.config, args.overrides)
-    for key in ("model", "input", "output"):
+    for key in ("input", "output"):
         if not getattr(cfg, key):
             raise ConfigError(f"config key {key!r} is required; set {key}=...")
+    cfg.detector.require_model()
     return cfg
 
 
 def setup_detector(cfg: PseudoLabelConfig):
     """The model detector at a low threshold: every candidate, with its score, reaches the rules."""
-    from codepii.mask.detectors import build_detector
+    import dataclasses
 
-    return build_detector("model", model=cfg.model, default_threshold=cfg.candidate_threshold,
-                          thresholds={c: cfg.candidate_threshold for c in MAIN_CATEGORIES})
+    from codepii.detect import build_detector
+
+    candidates = {c: cfg.candidate_threshold for c in MAIN_CATEGORIES}
+    return build_detector(dataclasses.replace(cfg.detector, default_threshold=cfg.candidate_threshold,
+                                              thresholds=candidates))
 
 
 @exit_on_user_error
@@ -62,7 +66,7 @@ def main(argv=None) -> int:
             writer.write_batch(out)
             seen, kept = seen + len(batch), kept + len(out)
             counts.update(e["category"] for r in out for e in r["entities"])
-    save_config(cfg, cfg.output + ".config.yaml")
+    save_config(cfg, cfg.output + ".config.yaml")  # beside the output file: its resolved config
     print(f"{seen} files read, {kept} kept, {seen - kept} dropped; entities: "
           + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) + f" -> {cfg.output}")
     return 0

@@ -110,7 +110,13 @@ def from_dict(cls: type[T], data: Mapping[str, Any], prefix: str = "") -> T:
             kwargs[name] = _coerce(data[name], hints[name], prefix + name)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise ConfigError(f"config key {prefix + name!r} is required; set it in the YAML or as {prefix + name}=VALUE")
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)  # __post_init__ checks values (STYLE.md: one validation rule)
+    except ConfigError as exc:
+        if not prefix:
+            raise
+        # A nested config's own check names its key without the parent's prefix: add it.
+        raise ConfigError(str(exc).replace("config key '", f"config key '{prefix}")) from None
 
 
 def parse_override(item: str) -> tuple[list[str], Any]:
@@ -183,11 +189,26 @@ def to_dict(cfg: Any) -> Any:
 
 
 def save_config(cfg: Any, path: str) -> None:
+    """Write ``cfg`` as YAML to ``path``."""
     import yaml
 
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         yaml.safe_dump(to_dict(cfg), f, sort_keys=False, allow_unicode=True)
+
+
+RESOLVED_CONFIG_NAME = "config.yaml"
+
+
+def save_resolved_config(cfg: Any, output_dir: str, name: str = RESOLVED_CONFIG_NAME) -> str:
+    """The resolved config beside a command's outputs: ``output_dir/config.yaml``; returns its path.
+
+    Every recipe and command that writes outputs calls this, so a run can be
+    repeated from what it left behind (``--config output_dir/config.yaml``).
+    """
+    path = os.path.join(output_dir, name)
+    save_config(cfg, path)
+    return path
 
 
 def fingerprint(obj: Any) -> str:

@@ -141,8 +141,8 @@ def run_demo(out_dir: str, size: DemoSize, seed: int = 0) -> dict:
 
     s = d.stage("6. mask a sample dataset of Parquet shards (hybrid detector, restartable)")
     write_mask_shards(p("test.jsonl"), p("dataset"), size.mask_shards)
-    d.recipe(s, "mask/mask.py", "--config", "configs/mask/model.yaml", "detector=hybrid", f"input={p('dataset')}/*.parquet",
-             f"output={p('masked')}", f"model={p('run', 'model')}")
+    d.recipe(s, "mask/mask.py", "--config", "configs/mask/model.yaml", "detector.kind=hybrid", f"input={p('dataset')}/*.parquet",
+             f"output={p('masked')}", f"detector.model={p('run', 'model')}")
     return summarize(d)
 
 

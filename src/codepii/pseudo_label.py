@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
+from .detect.config import DetectorConfig
 from .errors import ConfigError
 from .labels import MAIN_CATEGORIES
 from .spans import Span
@@ -22,7 +23,9 @@ from .spans import Span
 
 @dataclass(frozen=True)
 class PseudoLabelConfig:
-    model: str = ""  # a codepii model dir (train/train.py's output_dir/model)
+    # The detector whose spans the rules below sift: detector.model=DIR (train/train.py's output_dir/model);
+    # detector.kind=hybrid adds the patterns. Its thresholds are set from candidate_threshold.
+    detector: DetectorConfig = field(default_factory=lambda: DetectorConfig(kind="model"))
     input: str = ""  # unlabeled corpus: path, glob, directory or URL of {"id", "content", ...} records
     output: str = "pseudo.jsonl"  # gold records for a first training phase
     text_column: str = "content"
@@ -54,6 +57,8 @@ class PseudoLabelConfig:
                     raise ConfigError(f"config key '{key}.{c}': {v} is not a probability in [0, 1]")
         if self.trigger_window_chars < 1:
             raise ConfigError("config key 'trigger_window_chars' must be >= 1")
+        if self.detector.kind == "patterns":
+            raise ConfigError("config key 'detector.kind': pseudo-labels need scores from a model (model or hybrid)")
 
 
 def trigger_category(text: str, span: Span, cfg: PseudoLabelConfig) -> str | None:

@@ -137,7 +137,7 @@ def test_model_and_hybrid_detectors_match_their_saved_predictions(data, tiny_mod
     assert out.returncode == 0, out.stderr
     live = json.loads((tmp / "live.json").read_text())
     assert list(live["systems"]) == ["model", "hybrid"]
-    assert live["runs"]["model"]["model"] == tiny_model_dir and live["runs"]["model"]["fingerprint"]
+    assert live["runs"]["model"]["detector"]["model"] == tiny_model_dir and live["runs"]["model"]["fingerprint"]
     assert live["systems"]["model"]["overlap"]["micro"]["predicted"] > 0  # --min-score overrode the 0.99s
     # scoring the saved predictions as files gives the same numbers as scoring the live run
     out = _run("--gold", gold, "--pred", str(tmp / "preds" / "model.jsonl"), "--pred", str(tmp / "preds" / "hybrid.jsonl"),
@@ -156,7 +156,7 @@ def test_model_dir_alone_runs_the_model_detector(data, tiny_model_dir):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--detector", "hybrid"], "needs a model dir"),
+    (["--detector", "hybrid"], "needs --model DIR"),
     (["--detector", "patterns", "--min-score", "2"], "--min-score 2.0: must be a probability"),
 ])
 def test_detector_option_errors_are_one_line(data, args, message):

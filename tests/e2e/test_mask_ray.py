@@ -52,7 +52,7 @@ def ray_address():
 
 
 def tiny_model(path: Path) -> Path:
-    """A randomly initialised tiny BERT model dir (codepii.model), enough to run detector=model."""
+    """A randomly initialised tiny BERT model dir (codepii.model), enough to run detector.kind=model."""
     from codepii.labels import TagSet
     from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer
 
@@ -78,7 +78,7 @@ def test_ray_equals_local_and_a_killed_driver_resumes(tmp_path, ray_address):
     assert snapshot(tmp_path / "ray") == snapshot(tmp_path / "local")
     assert manifests(tmp_path / "ray") == manifests(tmp_path / "local")
     # The tiny model (random weights; a low threshold so that it finds spans): the same bytes too.
-    model = ["detector=model", f"model={tiny_model(tmp_path / 'model')}", "detector_options.default_threshold=0.1"]
+    model = ["detector.kind=model", f"detector.model={tiny_model(tmp_path / 'model')}", "detector.default_threshold=0.1"]
     LocalExecutor(cfg_for(inputs, tmp_path / "local_model", *model)).run()
     assert RayExecutor(cfg_for(inputs, tmp_path / "ray_model", "engine=ray", "ray.workers=1", *model)).run().ok
     assert snapshot(tmp_path / "ray_model") == snapshot(tmp_path / "local_model")

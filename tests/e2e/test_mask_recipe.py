@@ -1,6 +1,6 @@
 """mask/mask.py end to end: SIGKILL at random moments then rerun == one uninterrupted run, byte for byte.
 
-The engine runs as a subprocess with ``detector_class`` pointing at the slow
+The engine runs as a subprocess with ``detector.class_path`` pointing at the slow
 regex detector below (importable from this file through PYTHONPATH), so the
 kills land in the middle of shards, between commits, and around manifests.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from codepii.mask.base import Detector
+from codepii.detect import Detector
 from codepii.records import read_records, write_records
 from codepii.spans import Span
 
@@ -57,7 +57,7 @@ def make_inputs(root: Path, rows_per_shard: int = 40) -> int:
 def mask_cmd(inputs: Path, output: Path, delay: float = 0.04, *extra: str) -> list[str]:
     return [
         sys.executable, str(RECIPE), f"input={inputs}/*", f"output={output}", "batch_rows=8",
-        f"detector_class={Path(__file__).stem}:SlowRegexDetector", f"detector_options.delay_seconds={delay}", *extra,
+        f"detector.class_path={Path(__file__).stem}:SlowRegexDetector", f"detector.class_options.delay_seconds={delay}", *extra,
     ]
 
 
@@ -72,7 +72,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and "_manifests" not in p.parts and not p.name.startswith("_summary") and p.name != "mask_config.yaml"
+        if p.is_file() and "_manifests" not in p.parts and not p.name.startswith("_summary") and p.name != "_config.yaml"
     }
 
 

@@ -44,7 +44,7 @@ def tiny(train: Path, out: Path, *extra: str) -> list[str]:
 
 
 def held_out_overlap_f1(model_dir: Path, gold_path: Path) -> float:
-    from codepii.mask.detectors import build_detector
+    from codepii.detect import build_detector
     from codepii.metrics import score_file, span_metrics
     from codepii.records import read_gold, record_spans
 
@@ -123,7 +123,7 @@ def test_pseudo_label_recipe_applies_the_rules(tmp_path):
     out = tmp_path / "pseudo.jsonl"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "train" / "pseudo_label.py"), "--config", str(ROOT / "configs" / "pseudo_label" / "starpii.yaml"),
-         f"model={model_dir}", f"input={corpus}", f"output={out}", "candidate_threshold=0.05",
+         f"detector.model={model_dir}", f"input={corpus}", f"output={out}", "candidate_threshold=0.05",
          "drop_file_below={}", "min_score={%s}" % ", ".join(f"{c}: 0.1" for c in tagset.classes)],
         capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=300,
     )

@@ -18,7 +18,7 @@ def _train(path: str, overrides: list[str]) -> None:
 
 def _mask(path: str, overrides: list[str]) -> None:
     config = importlib.import_module("codepii.mask.config")
-    config.validate(load_config(config.MaskConfig, path, overrides))
+    config.require_paths(load_config(config.MaskConfig, path, overrides))
 
 
 def _pseudo_label(path: str, overrides: list[str]) -> None:

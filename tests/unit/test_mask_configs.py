@@ -8,15 +8,15 @@ from typing import Any, Mapping, Sequence
 import pytest
 
 from codepii.config import from_dict, load_config
-from codepii.mask.config import MaskConfig, output_fingerprint, validate
+from codepii.mask.config import MaskConfig, output_fingerprint, require_paths
 
 CONFIGS = sorted((Path(__file__).resolve().parents[2] / "configs" / "mask").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.name)
 def test_mask_config_loads_and_names_its_command(path):
-    cfg = load_config(MaskConfig, str(path), ["input=x.jsonl", "output=out", "model=some/model"])
-    validate(cfg)
+    cfg = load_config(MaskConfig, str(path), ["input=x.jsonl", "output=out", "detector.model=some/model"])
+    require_paths(cfg)
     header = path.read_text().split("\n\n")[0]
     assert f"mask/mask.py --config configs/mask/{path.name}" in header
 

@@ -12,8 +12,8 @@ import pytest
 
 from codepii.config import load_config
 from codepii.errors import ConfigError
-from codepii.mask.base import Detector
-from codepii.mask.config import MaskConfig, output_fingerprint, validate
+from codepii.detect import Detector
+from codepii.mask.config import MaskConfig, output_fingerprint, require_paths
 from codepii.mask.executor import LocalExecutor, shard_names
 from codepii.records import read_records, write_records
 from codepii.spans import Span
@@ -53,7 +53,7 @@ def make_rows(n: int, start: int = 0) -> list[dict]:
 def run(tmp_path, inputs: str, **over) -> tuple[MaskConfig, object]:
     cfg = load_config(MaskConfig, None, [f"input={inputs}", f"output={tmp_path / 'out'}", "batch_rows=4"]
                       + [f"{k}={v}" for k, v in over.items()])
-    validate(cfg)
+    require_paths(cfg)
     return cfg, LocalExecutor(cfg, RegexDetector()).run()
 
 
@@ -146,7 +146,7 @@ def test_unreadable_shards_are_reported_and_the_rest_finishes(tmp_path, caplog):
     assert not summary.ok and (t["done"], t["failed"]) == (2, 3), t["errors"]
     assert any("corrupt.jsonl.zst" in e for e in t["errors"])
     assert any("bad.jsonl line 2" in e for e in t["errors"]) and any("trunc.parquet" in e for e in t["errors"])
-    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == ["empty.jsonl", "good.jsonl", "mask_config.yaml"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == ["empty.jsonl", "good.jsonl"]
     assert "trunc.parquet" in caplog.text
 
 
@@ -226,9 +226,13 @@ def test_shard_names_keep_subdirectories_apart():
 
 def test_config_errors_name_the_key(tmp_path):
     with pytest.raises(ConfigError, match="'input' is required"):
-        validate(load_config(MaskConfig, None, []))
-    with pytest.raises(ConfigError, match="needs model=DIR"):
-        validate(load_config(MaskConfig, None, ["input=x", "output=y", "detector=model"]))
+        require_paths(load_config(MaskConfig, None, []))
+    with pytest.raises(ConfigError, match="'detector.model'"):
+        require_paths(load_config(MaskConfig, None, ["input=x", "output=y", "detector.kind=model"]))
+    with pytest.raises(ConfigError, match="'detector.thresholds.KEY'"):
+        load_config(MaskConfig, None, ["detector.thresholds.KEY=1.5"])
+    with pytest.raises(ConfigError, match="'detector.max_tokens_per_batc'"):
+        load_config(MaskConfig, None, ["detector.max_tokens_per_batc=5"])
     with pytest.raises(ConfigError, match="'ray.workerz'"):
         load_config(MaskConfig, None, ["ray.workerz=2"])
 

@@ -27,74 +27,29 @@ examples:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from ..detect import DETECTOR_KINDS
+    from ..detect.cli import add_detector_arguments
+
     p.add_argument("--input", required=True, nargs="+", help="record files, globs, directories or fsspec URLs")
     p.add_argument("--out", required=True, help="prediction records to write (.jsonl or .parquet)")
-    p.add_argument("--model", help="trained model dir (save_pretrained + codepii.json); needed for model and hybrid")
-    from ..mask.detectors import DETECTOR_KINDS
-
     p.add_argument("--detector", choices=DETECTOR_KINDS, default="model", help="default: model")
-    p.add_argument(
-        "--threshold",
-        action="append",
-        default=[],
-        metavar="CAT=X",
-        help="probability threshold of one category, overriding the model's (repeatable)",
-    )
-    p.add_argument(
-        "--option",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="any DetectorConfig field, dotted (max_tokens_per_batch=8192, filters.key_min_chars=9; repeatable)",
-    )
+    add_detector_arguments(p)
     p.add_argument("--text-column", default="content", help="column holding the text (default: content)")
     p.add_argument("--batch-rows", type=int, default=64, help="records per detector call (default: 64)")
-
-
-def parse_thresholds(items: list[str]) -> dict[str, float]:
-    """``["KEY=0.3"]`` -> ``{"KEY": 0.3}``; a malformed item is a ConfigError naming it."""
-    from ..errors import ConfigError
-
-    out: dict[str, float] = {}
-    for item in items:
-        cat, sep, value = item.partition("=")
-        try:
-            out[cat.strip()] = float(value)
-        except ValueError:
-            sep = ""
-        if not sep or not cat.strip():
-            raise ConfigError(f"--threshold {item!r}: expected CATEGORY=PROBABILITY, for example KEY=0.3")
-    return out
-
-
-def build_from_args(args: argparse.Namespace):
-    from ..config import apply_overrides
-    from ..errors import ConfigError
-    from ..mask.detectors import build_detector
-
-    if args.detector in ("model", "hybrid") and not args.model:
-        raise ConfigError(f"--detector {args.detector} needs --model DIR (a trained model dir); or use --detector patterns")
-    options = apply_overrides({}, args.option)
-    for key in ("kind", "model"):
-        if key in options:
-            raise ConfigError(f"--option {key}=...: use --{'detector' if key == 'kind' else 'model'} instead")
-    thresholds = parse_thresholds(args.threshold)
-    if thresholds:
-        options["thresholds"] = {**options.get("thresholds", {}), **thresholds}
-    return build_detector(args.detector, args.model, **options)
 
 
 def run(args: argparse.Namespace) -> int:
     from collections import deque
 
+    from ..detect import build_detector
+    from ..detect.cli import detector_config_from_args
     from ..errors import RecordError
-    from ..mask.detectors import stream_detect
     from ..progress import progress
     from ..records import iter_batches, open_writer
 
     if args.batch_rows < 1:
         raise RecordError("--batch-rows must be at least 1")
-    detector = build_from_args(args)
+    detector = build_detector(detector_config_from_args(args, args.detector))
     rows = chars = spans = 0
     started = time.perf_counter()
     bar = progress(unit=" rec", desc=f"detect ({args.detector})")
@@ -110,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     with open_writer(args.out) as writer:
         # Streaming lets the model detector tokenize the next batches while it runs this one.
-        for found in stream_detect(detector, text_batches()):
+        for found in detector.detect_stream(text_batches()):
             batch = held.popleft()
             out = []
             for record, text_spans in zip(batch, found):

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from ..config import fingerprint, to_dict
+from ..detect.config import DetectorConfig
 from ..errors import ConfigError
 from ..labels import DEFAULT_PLACEHOLDERS, MAIN_CATEGORIES
 
@@ -33,11 +34,8 @@ class RayConfig:
 class MaskConfig:
     input: str = ""  # path, glob, directory or fsspec URL of the input shards
     output: str = ""  # output directory: one masked shard per input shard, same format
-    detector: Literal["model", "patterns", "hybrid"] = "patterns"
-    model: str | None = None  # model dir (needed for detector=model|hybrid)
-    # "module:Class" of a custom codepii.mask.base.Detector; replaces `detector` when set.
-    detector_class: str | None = None
-    detector_options: dict[str, Any] = field(default_factory=dict)  # passed to the detector's constructor
+    # The detector (codepii.detect.DetectorConfig): detector.kind=model|patterns|hybrid detector.model=DIR ...
+    detector: DetectorConfig = field(default_factory=DetectorConfig)
     engine: Literal["local", "ray"] = "local"
     text_column: str = "content"
     id_column: str = "id"  # named in rejects; the row index is used when a row has none
@@ -57,6 +55,23 @@ class MaskConfig:
     read_ahead_batches: int = 2  # batches read in a background thread while the detector runs
     ray: RayConfig = field(default_factory=RayConfig)
 
+    def __post_init__(self) -> None:
+        """Values that types alone cannot check; a ConfigError names the key and the fix.
+        ``input`` and ``output`` are checked when a run is planned (a Masker needs neither)."""
+        for key in ("batch_rows", "max_text_bytes"):
+            if getattr(self, key) < 1:
+                raise ConfigError(f"config key {key!r} must be at least 1, got {getattr(self, key)}")
+        for cat in list(self.placeholders) + list(self.keep_categories):
+            if cat not in MAIN_CATEGORIES:
+                raise ConfigError(
+                    f"config key 'placeholders'/'keep_categories': {cat!r} is not a main category "
+                    f"({', '.join(MAIN_CATEGORIES)})"
+                )
+        if self.hash_values and not os.environ.get(self.hash_key_env):
+            raise ConfigError(f"hash_values=true needs a secret key in the environment variable {self.hash_key_env}")
+        if self.ray.workers < 1:
+            raise ConfigError(f"config key 'ray.workers' must be at least 1, got {self.ray.workers}")
+
 
 # Fields that never change an output shard's bytes.
 _NOT_IN_FINGERPRINT = ("input", "output", "engine", "rank", "world_size", "read_ahead_batches", "ray")
@@ -75,24 +90,14 @@ def effective_placeholders(cfg: MaskConfig) -> dict[str, str]:
     return {**DEFAULT_PLACEHOLDERS, **cfg.placeholders}
 
 
-def validate(cfg: MaskConfig) -> None:
-    """Check values that types alone cannot; a ConfigError names the key and the fix."""
+def require_paths(cfg: MaskConfig) -> None:
+    """A run needs ``input``, ``output`` and, for a model, ``detector.model`` (a Masker used from
+    Python needs no paths); checked before any shard or worker starts."""
     if not cfg.input:
         raise ConfigError("config key 'input' is required: input=GLOB (a path, glob, directory or URL)")
     if not cfg.output:
         raise ConfigError("config key 'output' is required: output=DIR")
-    if cfg.detector in ("model", "hybrid") and not cfg.model and not cfg.detector_class:
-        raise ConfigError(f"detector={cfg.detector} needs model=DIR (a trained model directory), or use detector=patterns")
-    for key, value in (("batch_rows", cfg.batch_rows), ("max_text_bytes", cfg.max_text_bytes)):
-        if value < 1:
-            raise ConfigError(f"config key {key!r} must be at least 1, got {value}")
-    for cat in list(cfg.placeholders) + list(cfg.keep_categories):
-        if cat not in MAIN_CATEGORIES:
-            raise ConfigError(f"placeholders/keep_categories: {cat!r} is not a main category ({', '.join(MAIN_CATEGORIES)})")
-    if cfg.hash_values and not os.environ.get(cfg.hash_key_env):
-        raise ConfigError(f"hash_values=true needs a secret key in the environment variable {cfg.hash_key_env}")
-    if cfg.ray.workers < 1:
-        raise ConfigError(f"config key 'ray.workers' must be at least 1, got {cfg.ray.workers}")
+    cfg.detector.require_model()
 
 
 def rank_and_world(cfg: MaskConfig) -> tuple[int, int]:

@@ -18,12 +18,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, TypeVar
 
-from ..config import save_config
-from ..errors import CodepiiError, ConfigError
+from ..config import save_resolved_config
+from ..errors import CodepiiError
 from ..progress import progress
 from ..records import detect_format, expand_paths, is_url
-from .base import Detector
-from .config import MaskConfig, effective_placeholders, output_fingerprint, rank_and_world
+from ..detect import Detector, build_detector
+from .config import MaskConfig, effective_placeholders, output_fingerprint, rank_and_world, require_paths
 from .manifest import Manifest, is_finished, remove_manifest, shard_paths, write_manifest
 from .replace import Replacer
 from .shards import MaskBatch, open_reader
@@ -41,37 +41,6 @@ def shard_names(paths: list[str]) -> list[str]:
     parents = [posixpath.dirname(p.rstrip("/")) for p in local]
     root = posixpath.commonpath(parents) if len(set(parents)) > 1 else parents[0]
     return [posixpath.relpath(p.rstrip("/"), root) for p in local]
-
-
-def build_detector(cfg: MaskConfig) -> Detector:
-    """The configured detector: a custom ``module:Class`` or codepii's model/patterns/hybrid."""
-    if cfg.detector_class:
-        import importlib
-
-        module_name, _, cls_name = cfg.detector_class.partition(":")
-        try:
-            cls = getattr(importlib.import_module(module_name), cls_name)
-        except (ImportError, AttributeError, ValueError) as exc:
-            raise ConfigError(f"detector_class={cfg.detector_class!r} cannot be imported ({exc}); use module:Class") from None
-        return cls(**dict(cfg.detector_options))
-    from .detectors import build_detector as build
-
-    return build(cfg.detector, model=cfg.model, **local_device(cfg, dict(cfg.detector_options)))
-
-
-def local_device(cfg: MaskConfig, options: dict) -> dict:
-    """Under torchrun/accelerate (LOCAL_RANK set), ``device: auto`` becomes this process's own GPU.
-
-    Without this every process of a node would load its model onto cuda:0. Ray
-    actors need nothing: Ray sets CUDA_VISIBLE_DEVICES per actor.
-    """
-    if cfg.detector == "patterns" or options.get("device", "auto") != "auto" or "LOCAL_RANK" not in os.environ:
-        return options
-    import torch
-
-    if torch.cuda.is_available():
-        options["device"] = f"cuda:{int(os.environ['LOCAL_RANK']) % torch.cuda.device_count()}"
-    return options
 
 
 def hash_key(cfg: MaskConfig) -> bytes | None:
@@ -219,6 +188,7 @@ class Summary:
 
 def plan(cfg: MaskConfig) -> list[tuple[str, str]]:
     """(input path, output name) of every input shard, sorted; the same on every rank."""
+    require_paths(cfg)
     paths = expand_paths(cfg.input)
     return list(zip(paths, shard_names(paths)))
 
@@ -231,7 +201,7 @@ def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) ->
         return
     os.makedirs(cfg.output, exist_ok=True)
     if rank == 0:
-        save_config(cfg, os.path.join(cfg.output, "mask_config.yaml"))
+        save_resolved_config(cfg, cfg.output, name="_config.yaml")
     name = "_summary.json" if world == 1 else f"_summary.rank{rank}.json"
     with open(os.path.join(cfg.output, name), "w", encoding="utf-8") as f:
         json.dump(summary.totals(), f, indent=1)
@@ -248,7 +218,7 @@ class LocalExecutor:
         cfg = self.cfg
         rank, world = rank_and_world(cfg)
         mine = plan(cfg)[rank::world]
-        detector = self.detector or build_detector(cfg)
+        detector = self.detector or build_detector(cfg.detector)
         config_fp = output_fingerprint(cfg)
         summary, start = Summary(), time.perf_counter()
         bar = progress(total=None, unit=" rows", desc="mask" if world == 1 else f"mask rank {rank}/{world}")

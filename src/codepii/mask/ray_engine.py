@@ -18,7 +18,8 @@ import time
 from ..errors import CodepiiError
 from ..progress import progress
 from .config import MaskConfig, output_fingerprint, rank_and_world
-from .executor import ShardResult, Summary, build_detector, plan, process_shard, write_run_files
+from ..detect import build_detector
+from .executor import ShardResult, Summary, plan, process_shard, write_run_files
 
 log = logging.getLogger(__name__)
 INSTALL_HINT = "engine=ray needs Ray: pip install 'codepii[ray]' (or use engine=local)"
@@ -39,7 +40,7 @@ class ShardWorker:
     def __init__(self, cfg: MaskConfig):
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
         self.cfg = cfg
-        self.detector = build_detector(cfg)
+        self.detector = build_detector(cfg.detector)
 
     def process(self, path: str, rel: str, config_fp: str) -> ShardResult:
         return process_shard(self.cfg, self.detector, path, rel, config_fp)

@@ -11,7 +11,7 @@ import logging
 from collections import Counter
 
 from ..spans import Span
-from .base import Detector
+from ..detect import Detector
 from .replace import Replacer
 from .shards import MaskBatch
 

@@ -8,9 +8,9 @@ torch = pytest.importorskip("torch")
 
 from codepii.bio import tokenize_windows  # noqa: E402
 from codepii.labels import TagSet, inside_tag  # noqa: E402
-from codepii.mask.detectors import build_detector  # noqa: E402
-from codepii.mask.batching import plan_batches  # noqa: E402
-from codepii.mask.model_detector import ModelDetector, pick_device, pick_dtype  # noqa: E402
+from codepii.detect import build_detector  # noqa: E402
+from codepii.detect.batching import plan_batches  # noqa: E402
+from codepii.detect.model_detector import ModelDetector, pick_device, pick_dtype  # noqa: E402
 from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer  # noqa: E402
 
 CODE = [
@@ -217,7 +217,7 @@ def test_run_wise_decoding_equals_bio(model_dir, entity_share, glued):
     """Decoding stretch by stretch gives bio's spans: sparse (trained-like) and dense tag
     probabilities; tokens with gaps between them and glued tokens (bio fills a lone O there)."""
     from codepii.bio import probs_to_spans
-    from codepii.mask.batching import spans_from_probs
+    from codepii.detect.batching import spans_from_probs
 
     d = detector(model_dir)
     rng = np.random.default_rng(int(entity_share * 100) + glued)

@@ -1,4 +1,4 @@
-"""The detector contract shared by the local engine, the Ray engine, ``codepii detect`` and eval.
+"""The detector contract shared by the masking engine, ``codepii detect``, eval and pseudo-labeling.
 
 A detector takes a batch of texts and returns, per text, non-overlapping
 spans of main categories (LABELING.md) with a score in [0, 1].
@@ -19,6 +19,12 @@ class Detector(abc.ABC):
     @abc.abstractmethod
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         """Spans per text, sorted, non-overlapping, offsets into that text."""
+
+    def detect_stream(self, batches: Iterable[Sequence[str]]) -> Iterator[list[list[Span]]]:
+        """Span lists per batch of texts, in order. Detectors that can overlap work across
+        batches (the model detector tokenizes ahead and decodes behind) override this."""
+        for texts in batches:
+            yield self.detect(texts)
 
     @abc.abstractmethod
     def fingerprint(self) -> str:

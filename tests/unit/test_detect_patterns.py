@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from codepii.mask.patterns import PatternDetector
+from codepii.detect.patterns import PatternDetector
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +161,7 @@ def test_anchors_only_skip_work(det):
 
 def test_keyed_matching_equals_finditer():
     """Trying assignment regexes only at names around a secret word finds exactly finditer's matches."""
-    from codepii.mask.patterns import _keyed_matches
+    from codepii.detect.patterns import _keyed_matches
 
     texts = [
         'api_key = "k9Xq2LmP7vTz8wQ1"; token=abc123def456ghi7 secret="tok=en"\n$token.="Zq9x8c7v6b5n4m3l"',

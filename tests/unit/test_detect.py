@@ -7,15 +7,9 @@ import pytest
 
 from codepii.cli import main
 from codepii.errors import ConfigError
-from codepii.mask.base import Detector
-from codepii.mask.detectors import (
-    DetectorConfig,
-    FilteredDetector,
-    HybridDetector,
-    build_detector,
-    detector_config,
-)
-from codepii.mask.filters import FilterConfig, apply_filters, is_host_address, looks_like_secret, parse_ip
+from codepii.detect import Detector, DetectorConfig, build_detector, detector_config
+from codepii.detect.hybrid import FilteredDetector, HybridDetector
+from codepii.detect.filters import FilterConfig, apply_filters, is_host_address, looks_like_secret, parse_ip
 from codepii.spans import Span
 
 
@@ -62,7 +56,7 @@ def test_config_errors_name_the_key():
         detector_config("patterns", thresholds={"KEY": 1.5})
     with pytest.raises(ConfigError, match="filters.min_char"):
         detector_config("patterns", filters={"min_char": 4})
-    with pytest.raises(ConfigError, match="needs a model dir"):
+    with pytest.raises(ConfigError, match="needs a trained model dir"):
         build_detector("hybrid")
     cfg = detector_config("patterns", filters=FilterConfig(min_chars=4), dtype="bfloat16")
     assert isinstance(cfg, DetectorConfig) and cfg.filters.min_chars == 4
@@ -147,5 +141,4 @@ def test_hybrid_min_score_keeps_unsure_model_spans_out():
     assert [(s.start, s.category) for s in got] == [(20, "KEY"), (30, "NAME")]
     a = HybridDetector(model, patterns, model_min_score={"KEY": 0.9})
     assert a.fingerprint() != HybridDetector(model, patterns).fingerprint()
-    from codepii.mask.detectors import DetectorConfig
     assert DetectorConfig().hybrid_model_min_score["EMAIL"] > 1.0

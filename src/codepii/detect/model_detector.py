@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
@@ -37,7 +38,7 @@ from .batching import (
 )
 
 if TYPE_CHECKING:
-    from .detectors import DetectorConfig
+    from .config import DetectorConfig
 
 # Characters of text tokenized per work item: big enough to sort windows
 # usefully and amortize Python overhead, small enough to overlap with the model.
@@ -45,13 +46,21 @@ CHUNK_CHARS = 1 << 18
 
 
 def pick_device(device: str = "auto") -> str:
+    """``auto``: this process's own GPU under torchrun/accelerate (LOCAL_RANK), else cuda, else cpu.
+
+    Without the LOCAL_RANK rule every process of a node would load its model
+    onto cuda:0. Ray actors need nothing: Ray sets CUDA_VISIBLE_DEVICES per actor.
+    """
+
     import torch
 
     if device != "auto":
         if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ConfigError(f"device={device!r} but torch sees no CUDA GPU; use device=cpu or auto")
+            raise ConfigError(f"config key 'detector.device': {device!r} but torch sees no CUDA GPU; use cpu or auto")
         return device
     if torch.cuda.is_available():
+        if "LOCAL_RANK" in os.environ:
+            return f"cuda:{int(os.environ['LOCAL_RANK']) % torch.cuda.device_count()}"
         return "cuda"
     return "cpu"
 
@@ -104,6 +113,7 @@ class ModelDetector(Detector):
         self.tokens_run = 0
         self.padded_tokens_run = 0
         self._digest: str | None = None
+        self.model_dir: str | None = None  # set by from_config: the fingerprint then hashes its files
         unknown = [c for c in self.thresholds if c not in self.tagset.classes]
         if unknown:
             raise ConfigError(
@@ -116,7 +126,7 @@ class ModelDetector(Detector):
 
         device = pick_device(cfg.device)
         model, tokenizer, meta = load_model_dir(cfg.model, device=device)
-        return cls(
+        detector = cls(
             model,
             tokenizer,
             meta,
@@ -131,6 +141,8 @@ class ModelDetector(Detector):
             tokenize_processes=cfg.tokenize_processes,
             prefetch_batches=cfg.prefetch_batches,
         )
+        detector.model_dir = cfg.model
+        return detector
 
     # ------------------------------------------------------------------ API
 
@@ -208,13 +220,11 @@ class ModelDetector(Detector):
     # ------------------------------------------------------------ internals
 
     def _weights_digest(self) -> str:
-        """A cheap digest of the weights (the sum of each parameter tensor), computed once."""
+        """sha256 of the model dir's weight, config and tokenizer files (of the weights' bytes
+        for a model built in memory), computed once."""
         if self._digest is None:
-            import torch
-
-            with torch.inference_mode():
-                sums = [f"{float(p.detach().float().sum()):.6e}" for p in self.model.parameters()]
-            self._digest = hashlib.sha256("|".join(sums).encode()).hexdigest()[:16]
+            local = self.model_dir is not None and os.path.isdir(self.model_dir)
+            self._digest = model_dir_digest(self.model_dir) if local else _tensor_digest(self.model)
         return self._digest
 
     def _forward(self, windows: Sequence[Window]) -> list[np.ndarray]:
@@ -258,3 +268,33 @@ class ModelDetector(Detector):
             )
             out.append(strip_spans(text, spans))
         return out
+
+
+# Files of a model dir that change what the model predicts.
+_MODEL_FILE_SUFFIXES = (".safetensors", ".bin", ".json", ".model", ".txt")
+
+
+def model_dir_digest(model_dir: str) -> str:
+    """sha256 over the weight, config and tokenizer files of a model dir (names and bytes)."""
+
+    digest = hashlib.sha256()
+    for name in sorted(os.listdir(model_dir)):
+        path = os.path.join(model_dir, name)
+        if not (os.path.isfile(path) and name.endswith(_MODEL_FILE_SUFFIXES)):
+            continue
+        digest.update(name.encode() + b"\0")
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def _tensor_digest(model) -> str:
+    import torch
+
+    digest = hashlib.sha256()
+    with torch.inference_mode():
+        for name, tensor in model.state_dict().items():
+            digest.update(name.encode())
+            digest.update(tensor.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,54 @@
+"""``build_detector(DetectorConfig)``: the one place a detector is made from its config."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ConfigError
+from .base import Detector
+from .config import DetectorConfig, detector_config
+from .hybrid import FilteredDetector, HybridDetector
+
+
+def build_detector(cfg: DetectorConfig | str, model: str | None = None, **options: Any) -> Detector:
+    """The detector ``cfg`` describes. ``build_detector("patterns")`` and
+    ``build_detector("hybrid", "runs/x/model", device="cpu")`` are shorthands for
+    ``build_detector(detector_config(kind, model, **options))``."""
+    if isinstance(cfg, str):
+        cfg = detector_config(cfg, model, **options)
+    elif model is not None or options:
+        raise TypeError("build_detector(DetectorConfig) takes no other arguments")
+    cfg.require_model()
+    if cfg.class_path:
+        return _custom(cfg)
+    if cfg.kind == "patterns":
+        inner: Detector = _patterns(cfg)
+    elif cfg.kind == "model":
+        inner = _model(cfg)
+    else:
+        inner = HybridDetector(
+            _model(cfg), _patterns(cfg), cfg.hybrid_pattern_categories, cfg.hybrid_add_patterns, cfg.hybrid_model_min_score
+        )
+    return FilteredDetector(inner, cfg.filters) if cfg.filters.active else inner
+
+
+def _custom(cfg: DetectorConfig) -> Detector:
+    import importlib
+
+    module_name, _, cls_name = cfg.class_path.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), cls_name)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise ConfigError(f"config key 'detector.class_path': {cfg.class_path!r} cannot be imported ({exc})") from None
+    return cls(**dict(cfg.class_options))
+
+
+def _patterns(cfg: DetectorConfig) -> Detector:
+    from .patterns import PatternDetector
+
+    return PatternDetector(cfg.pattern_categories, cfg.email_skip_examples, cfg.email_skip_service)
+
+
+def _model(cfg: DetectorConfig) -> Detector:
+    from .model_detector import ModelDetector
+
+    return ModelDetector.from_config(cfg)
