@@ -13,7 +13,6 @@ Reference points for GPU runs: BigCode masked The Stack at 0.28 MB/s per A100.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -198,8 +197,9 @@ def main(argv=None) -> int:
         rows["speedup"] = seconds[best] / ours
         print(f"speed-up of codepii over the fastest pipeline ({best}): {rows['speedup']:.1f}x")
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump({"args": vars(args), "megabytes": megabytes, "results": rows}, f, indent=2)
+        from codepii.io import write_json
+
+        write_json(args.json, {"args": vars(args), "megabytes": megabytes, "results": rows})
     return 0
 
 

@@ -50,7 +50,7 @@ def make_rows(n: int, seed: int = 0):
 
 def write_shard(path: str, rows: int, batch_rows: int = 1000) -> None:
     """Stream rows to a shard (Parquet row groups of ``batch_rows``) without holding it in memory."""
-    from codepii.records import open_writer
+    from codepii.io import open_writer
 
     with open_writer(path) as w:
         batch = []

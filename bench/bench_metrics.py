@@ -9,13 +9,13 @@ HTML report. Target: scoring under 10 s on one CPU core.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
 import tempfile
 import time
 
+from codepii.io import write_records
 from codepii.labels import MAIN_CATEGORIES
 from codepii.metrics import index_gold, iter_rows, score_predictions, span_metrics, threshold_sweep
 from codepii.report import metrics_json
@@ -66,8 +66,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         gold_path, pred_path = os.path.join(tmp, "gold.jsonl"), os.path.join(tmp, "pred.jsonl")
         for path, records in ((gold_path, [g for g, _ in pairs]), (pred_path, [q for _, q in pairs])):
-            with open(path, "w") as f:
-                f.writelines(json.dumps(r) + "\n" for r in records)
+            write_records(path, records)
         n_pred = sum(len(q["entities"]) for _, q in pairs)
         t0 = time.perf_counter()
         gold = index_gold(iter_rows(gold_path))

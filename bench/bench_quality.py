@@ -50,7 +50,7 @@ def build_data(out: str, args) -> tuple[str, str]:
 
 def score_gitleaks(kinds: list[str], model: str | None) -> dict:
     from codepii.detect import build_detector
-    from codepii.records import read_records
+    from codepii.io import read_records
     from codepii.secrets_suite import score_suite
 
     cases = read_records(GITLEAKS)
@@ -114,8 +114,9 @@ def main() -> None:
     sh("eval/eval.py", "--gold", test, "--model", model, "--detector", "model", "--detector", "patterns",
        "--detector", "hybrid", "--json", metrics_path, "--report", os.path.join(args.out, "report.html"))
     gitleaks = score_gitleaks(["model", "patterns", "hybrid"], model)
-    with open(os.path.join(args.out, "gitleaks.json"), "w") as f:
-        json.dump(gitleaks, f, indent=2)
+    from codepii.io import write_json
+
+    write_json(os.path.join(args.out, "gitleaks.json"), gitleaks)
     print_tables(json.load(open(metrics_path)), gitleaks)
 
 

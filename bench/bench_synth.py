@@ -3,7 +3,7 @@
     python bench/bench_synth.py [--files 10000] [--seed 0] [--carriers DIR] [--out FILE]
 
 Times generation alone (records built and validated in memory) and then the
-same files written through codepii.records.write_records. Target: 10,000
+same files written through codepii.io.write_records. Target: 10,000
 files in under a minute on one CPU core. Wall and CPU seconds are both
 printed: on a shared machine the CPU figure is the one to compare.
 """
@@ -14,7 +14,7 @@ import os
 import tempfile
 import time
 
-from codepii.records import write_records
+from codepii.io import write_records
 from codepii.synth import compute_stats, generate
 
 

@@ -25,7 +25,7 @@ from codepii.errors import CodepiiError, exit_on_user_error
 from codepii.labels import MAIN_CATEGORIES
 from codepii.metrics import index_gold, iter_rows, score_predictions
 from codepii.progress import progress
-from codepii.records import write_records
+from codepii.io import write_records, write_text
 from codepii.report import markdown_table, metrics_json, seqeval_table, write_json
 
 RECORD_SUFFIXES = (".gz", ".zst", ".jsonl", ".json", ".ndjson", ".parquet", ".pq")
@@ -100,12 +100,6 @@ def save_predictions(directory: str, name: str, rows):
         records.append(record)
         yield where, record
     write_records(os.path.join(directory, f"{name}.jsonl"), records)
-
-
-def write_text(path: str, text: str) -> None:
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 @exit_on_user_error

@@ -20,7 +20,7 @@ from codepii.errors import ConfigError, exit_on_user_error
 from codepii.labels import MAIN_CATEGORIES
 from codepii.progress import progress
 from codepii.pseudo_label import PseudoLabelConfig, pseudo_records
-from codepii.records import iter_batches, open_writer, require_columns
+from codepii.io import entities_type, iter_batches, open_writer, require_columns
 
 
 def setup_config(argv) -> PseudoLabelConfig:
@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     cfg = setup_config(argv)
     detector = setup_detector(cfg)
     seen, kept, counts = 0, 0, Counter()
-    with open_writer(cfg.output) as writer:
+    with open_writer(cfg.output, fields={"entities": entities_type(with_score=False)}) as writer:
         for batch in progress(iter_batches(cfg.input, cfg.batch_rows), desc="pseudo-label", unit=" batch"):
             if cfg.max_records is not None:
                 batch = batch[: max(0, cfg.max_records - seen)]

@@ -22,6 +22,7 @@ import time
 
 from codepii.config import load_config, save_config
 from codepii.errors import CodepiiError, exit_on_user_error
+from codepii.io import write_json
 from codepii.labels import IGNORE_INDEX, OUTSIDE, TagSet, begin_tag, inside_tag
 from codepii.progress import progress
 from codepii.train_config import MINILM, TINY, TrainConfig, check_train_config, flatten_config
@@ -223,8 +224,7 @@ def save_best_model(cfg: TrainConfig, accelerator, model, tokenizer, tagset: Tag
         base_model=cfg.model.name_or_path, data_hash=data_hash,
     )
     save_model_dir(tmp, accelerator.unwrap_model(model), tokenizer, meta)
-    with open(os.path.join(tmp, "metrics.json"), "w", encoding="utf-8") as f:
-        json.dump(scores, f, indent=2)
+    write_json(os.path.join(tmp, "metrics.json"), scores)
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
 
@@ -338,8 +338,7 @@ def main(argv=None) -> int:
     bar.close()
     summary = {"best_step": state.best_step, "best_micro_f1": state.best_f1, "steps": state.step, "stopped_early": stop}
     if accelerator.is_main_process:
-        with open(os.path.join(cfg.output_dir, "metrics.json"), "w", encoding="utf-8") as f:
-            json.dump(summary, f, indent=2)
+        write_json(os.path.join(cfg.output_dir, "metrics.json"), summary)
     accelerator.print(f"done: {json.dumps(summary)}; best model in {os.path.join(cfg.output_dir, 'model')}")
     accelerator.end_training()
     return 0

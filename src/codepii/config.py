@@ -189,12 +189,12 @@ def to_dict(cfg: Any) -> Any:
 
 
 def save_config(cfg: Any, path: str) -> None:
-    """Write ``cfg`` as YAML to ``path``."""
+    """Write ``cfg`` as YAML to ``path``, atomically."""
     import yaml
 
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        yaml.safe_dump(to_dict(cfg), f, sort_keys=False, allow_unicode=True)
+    from .io import write_text
+
+    write_text(path, yaml.safe_dump(to_dict(cfg), sort_keys=False, allow_unicode=True))
 
 
 RESOLVED_CONFIG_NAME = "config.yaml"

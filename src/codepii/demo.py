@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .errors import CodepiiError
 from .labels import MAIN_CATEGORIES
-from .records import read_records, write_records
+from .io import read_records, write_json, write_records
 
 
 @dataclass(frozen=True)
@@ -162,8 +162,7 @@ def summarize(d: DemoRunner) -> dict:
         "seconds": {s.name: round(s.seconds, 1) for s in d.stages},
         "report": d.path("report.html"),
     }
-    with open(d.path("summary.json"), "w") as f:
-        json.dump(summary, f, indent=2)
+    write_json(d.path("summary.json"), summary)
     print_summary(summary)
     return summary
 

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Sequence
 from .errors import RecordError
 from .labels import BEGIN, INSIDE, MAIN_CATEGORIES, OUTSIDE, begin_tag, inside_tag, main_category, scoring_category
 from .progress import progress
-from .records import expand_paths, iter_records, normalize_gold, record_spans
+from .io import expand_paths, iter_records, normalize_gold, record_spans
 from .spans import Span, resolve_overlaps, validate_spans
 
 

@@ -129,8 +129,9 @@ def save_model_dir(path: str, model, tokenizer, meta: ModelMeta) -> None:
     os.makedirs(path, exist_ok=True)
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)
-    with open(os.path.join(path, META_FILE), "w", encoding="utf-8") as f:
-        json.dump(asdict(meta), f, indent=2, sort_keys=True)
+    from .io import write_text
+
+    write_text(os.path.join(path, META_FILE), json.dumps(asdict(meta), indent=2, sort_keys=True))
 
 
 def read_meta(path: str) -> ModelMeta:

@@ -4,8 +4,6 @@ The HTML report lives in ``report_html.py``.
 """
 from __future__ import annotations
 
-import json
-import os
 from typing import Mapping, Sequence
 
 from .labels import MAIN_CATEGORIES
@@ -35,13 +33,10 @@ def metrics_json(
 
 
 def write_json(path: str, data: Mapping) -> None:
-    """Write ``data`` as indented JSON, atomically (temp name, then rename)."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-    os.replace(tmp, path)
+    """Write ``data`` as indented JSON, atomically (codepii.io: temp name, fsync, rename)."""
+    from .io import write_json as write_json_atomic
+
+    write_json_atomic(path, data, indent=2)
 
 
 def fmt_pct(value: float | None) -> str:

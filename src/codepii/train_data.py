@@ -16,7 +16,7 @@ from typing import Iterator, Mapping, Sequence
 
 from .errors import CodepiiError
 from .labels import TagSet
-from .records import read_gold
+from .io import read_gold
 from .train_config import DataConfig, LabelsConfig
 
 MODEL_COLUMNS = ["input_ids", "attention_mask", "labels"]

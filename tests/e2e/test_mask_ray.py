@@ -22,7 +22,7 @@ from codepii.config import load_config
 from codepii.errors import EXIT_USER_ERROR
 from codepii.mask.config import MaskConfig
 from codepii.mask.executor import LocalExecutor
-from codepii.records import read_records, write_records
+from codepii.io import read_records, write_records
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_mask_recipe import RECIPE, env, make_inputs, manifests, mask_cmd, snapshot, wait_until_working  # noqa: E402

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from codepii.detect import Detector
-from codepii.records import read_records, write_records
+from codepii.io import read_records, write_records
 from codepii.spans import Span
 
 ROOT = Path(__file__).resolve().parents[2]

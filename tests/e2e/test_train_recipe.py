@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from codepii.records import write_records
+from codepii.io import write_records
 from codepii.synth import generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def tiny(train: Path, out: Path, *extra: str) -> list[str]:
 def held_out_overlap_f1(model_dir: Path, gold_path: Path) -> float:
     from codepii.detect import build_detector
     from codepii.metrics import score_file, span_metrics
-    from codepii.records import read_gold, record_spans
+    from codepii.io import read_gold, record_spans
 
     gold = list(read_gold(str(gold_path)))
     found = build_detector("model", model=str(model_dir), device="cpu").detect([r["content"] for r in gold])
@@ -108,7 +108,7 @@ def test_pseudo_label_recipe_applies_the_rules(tmp_path):
     from codepii.labels import TagSet
     from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer
     from codepii.pseudo_label import PseudoLabelConfig, trigger_category
-    from codepii.records import read_records
+    from codepii.io import read_records
     from codepii.spans import Span
 
     corpus = tmp_path / "corpus.jsonl"

@@ -15,7 +15,7 @@ from codepii.errors import ConfigError
 from codepii.detect import Detector
 from codepii.mask.config import MaskConfig, output_fingerprint, require_paths
 from codepii.mask.executor import LocalExecutor, shard_names
-from codepii.records import read_records, write_records
+from codepii.io import read_records, write_records
 from codepii.spans import Span
 
 SECRET_EMAIL = "jane.roe@corp.example.io"

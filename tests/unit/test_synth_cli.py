@@ -31,7 +31,7 @@ def test_write_then_stats(tmp_path):
 
 
 def test_parquet_output_reads_back(tmp_path):
-    from codepii.records import read_gold
+    from codepii.io import read_gold
 
     out = tmp_path / "c.parquet"
     r = run("--out", str(out), "--files", "15", "--seed", "1", "--kinds", "python,yaml")

@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
 def _read_chunks(spec) -> list[dict]:
     from ..crowd.chunk import check_chunk
     from ..errors import RecordError
-    from ..records import expand_paths, iter_records
+    from ..io import expand_paths, iter_records
 
     chunks, seen = [], set()
     for path in expand_paths(spec):
@@ -123,10 +123,9 @@ def _read_chunks(spec) -> list[dict]:
 
 
 def _write_json(path: str, obj) -> None:
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(obj, f, ensure_ascii=False, indent=1)
-        f.write("\n")
+    from ..io import write_json
+
+    write_json(path, obj, indent=1)
 
 
 def run_chunk(args: argparse.Namespace) -> int:
@@ -135,7 +134,7 @@ def run_chunk(args: argparse.Namespace) -> int:
     from ..errors import CodepiiError
     from ..labels import MAIN_CATEGORIES
     from ..progress import progress
-    from ..records import iter_records, write_records
+    from ..io import iter_records, write_records, write_text
 
     if args.lines < 1:
         raise CodepiiError(f"--lines must be at least 1, got {args.lines}")
@@ -149,8 +148,7 @@ def run_chunk(args: argparse.Namespace) -> int:
         folder = os.path.join(args.out, project)
         _write_json(os.path.join(folder, "tasks.json"), labeling_tasks(chunks, project))
         for name, xml in (("label_config.xml", label_config(project)), ("validation_config.xml", validation_config(project))):
-            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
-                f.write(xml)
+            write_text(os.path.join(folder, name), xml)
     files = len({c["file_id"] for c in chunks})
     print(f"{files} files -> {len(chunks)} chunks of <= {args.lines} lines; {len(MAIN_CATEGORIES)} {args.format} "
           f"task sets in {args.out}")
@@ -162,7 +160,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     from ..crowd.results import write_skills_csv
     from ..crowd.simulate import CrowdConfig, simulate, truth_record
     from ..errors import CodepiiError, RecordError
-    from ..records import read_gold, write_records
+    from ..io import read_gold, write_records
 
     try:
         config = CrowdConfig(workers=args.workers, mean_skill=args.mean_skill, spammers=args.spammers,
@@ -195,7 +193,7 @@ def _read_results(paths, kind: str, problems, project):
     """Labelings or votes from JSONL files and Label Studio exports (which may hold both)."""
     from ..crowd.labelstudio import is_export, read_export
     from ..crowd.results import read_labelings, read_votes
-    from ..records import expand_paths
+    from ..io import expand_paths
 
     labelings, votes = [], []
     for path in expand_paths(paths) if paths else []:
@@ -216,7 +214,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
     from ..crowd.results import read_skills
     from ..crowd.vote import DEFAULT_METHOD
     from ..errors import CodepiiError
-    from ..records import write_records
+    from ..io import write_records
 
     if args.quiz_questions is not None and args.quiz_questions < 1:
         raise CodepiiError(f"--quiz-questions must be at least 1, got {args.quiz_questions}")
@@ -252,6 +250,7 @@ def _summary_path(out: str) -> str:
 def run_validation_tasks(args: argparse.Namespace) -> int:
     from ..crowd.checks import Problems, check_labelings
     from ..crowd.labelstudio import validation_config, validation_tasks
+    from ..io import write_text
 
     problems = Problems(strict=True)  # tasks for bad labelings would waste the validators' time
     chunk_texts = {c["chunk_id"]: c["text"] for c in _read_chunks(args.chunks)}
@@ -262,7 +261,6 @@ def run_validation_tasks(args: argparse.Namespace) -> int:
         folder = os.path.join(args.out, project)
         mine = [lab for lab in labelings if lab.project == project]
         _write_json(os.path.join(folder, "tasks.json"), validation_tasks(mine, chunk_texts))
-        with open(os.path.join(folder, "validation_config.xml"), "w", encoding="utf-8") as f:
-            f.write(validation_config(project))
+        write_text(os.path.join(folder, "validation_config.xml"), validation_config(project))
     print(f"{len(labelings)} validation tasks in {len(projects)} projects -> {args.out}")
     return 0

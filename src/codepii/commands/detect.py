@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from ..detect.cli import detector_config_from_args
     from ..errors import RecordError
     from ..progress import progress
-    from ..records import iter_batches, open_writer
+    from ..io import entities_type, iter_batches, open_writer
 
     if args.batch_rows < 1:
         raise RecordError("--batch-rows must be at least 1")
@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
             held.append(batch)
             yield texts
 
-    with open_writer(args.out) as writer:
+    # The entities type is fixed: a first batch without PII must not make it list<null>.
+    with open_writer(args.out, fields={"entities": entities_type()}) as writer:
         # Streaming lets the model detector tokenize the next batches while it runs this one.
         for found in detector.detect_stream(text_batches()):
             batch = held.popleft()

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_stats(path: str) -> int:
     from ..progress import progress
-    from ..records import read_gold
+    from ..io import read_gold
     from ..synth import compute_stats, format_stats
 
     records = progress(read_gold(path), unit=" files", desc="stats")
@@ -65,7 +65,7 @@ def _print_stats(path: str) -> int:
 def _write(args: argparse.Namespace) -> int:
     from ..errors import CodepiiError
     from ..progress import progress
-    from ..records import write_records
+    from ..io import write_records
     from ..synth import KINDS, generate
 
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()] if args.kinds else None

@@ -29,7 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..progress import progress
-    from ..records import read_gold
+    from ..io import read_gold
 
     counts: Counter = Counter()
     n = 0

@@ -11,7 +11,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..errors import RecordError
 from ..labels import AMBIGUOUS
-from ..records import require_columns
+from ..io import require_columns
 from ..spans import Span, sort_spans
 
 DEFAULT_LINES = 50

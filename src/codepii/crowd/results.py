@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping
 
 from ..errors import RecordError
-from ..records import detect_format, expand_paths, iter_batches, require_columns
+from ..io import detect_format, expand_paths, iter_batches, require_columns
 from ..spans import Span
 
 VERDICTS = ("correct", "incorrect")
@@ -154,7 +154,9 @@ def read_skills(spec: str | Iterable[str]) -> dict[tuple[str, str], float]:
 
 
 def write_skills_csv(path: str, skills: Mapping[tuple[str, str], float]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    from ..io import atomic_open
+
+    with atomic_open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(SKILL_COLUMNS)
         for (worker, project), skill in sorted(skills.items()):

@@ -21,14 +21,15 @@ from typing import Callable, Iterable, Iterator, TypeVar
 from ..config import save_resolved_config
 from ..errors import CodepiiError
 from ..progress import progress
-from ..records import detect_format, expand_paths, is_url
+from ..io import detect_format, expand_paths, is_url
 from ..detect import Detector, build_detector
 from .config import MaskConfig, effective_placeholders, output_fingerprint, rank_and_world, require_paths
 from .manifest import Manifest, is_finished, remove_manifest, shard_paths, write_manifest
 from .replace import Replacer
-from .shards import MaskBatch, open_reader
+from ..io.shards import MaskBatch, open_reader
 from .steps import DetectStep, ReplaceStep, RowValidator
-from .writers import RejectsWriter, open_writer, remove_stale_temps, sha256_of
+from ..io import remove_stale_temps, sha256_of
+from ..io.shard_writers import RejectsWriter, open_writer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

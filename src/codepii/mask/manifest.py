@@ -10,12 +10,9 @@ output on disk has the size the manifest recorded.
 from __future__ import annotations
 
 import json
-import os
-import posixpath
 from dataclasses import asdict, dataclass
 
-from ..records import is_url
-from .writers import JsonlShardWriter
+from ..io import join, remove, url_fs, write_text
 
 MANIFEST_DIR = "_manifests"
 REJECTS_DIR = "_rejects"
@@ -41,23 +38,17 @@ class Manifest:
         return json.dumps(asdict(self), indent=1, sort_keys=True)
 
 
-def _join(root: str, *parts: str) -> str:
-    return posixpath.join(root.rstrip("/"), *parts) if is_url(root) else os.path.join(root, *parts)
-
-
 def shard_paths(output_dir: str, rel: str) -> tuple[str, str, str]:
     """(output shard, rejects file, manifest) for the input shard named ``rel``."""
     return (
-        _join(output_dir, rel),
-        _join(output_dir, REJECTS_DIR, rel + ".jsonl"),
-        _join(output_dir, MANIFEST_DIR, rel + ".json"),
+        join(output_dir, rel),
+        join(output_dir, REJECTS_DIR, rel + ".jsonl"),
+        join(output_dir, MANIFEST_DIR, rel + ".json"),
     )
 
 
 def _fs(path: str):
-    import fsspec
-
-    return fsspec.core.url_to_fs(path)[0]
+    return url_fs(path)[0]
 
 
 def read_manifest(path: str) -> Manifest | None:
@@ -74,16 +65,12 @@ def read_manifest(path: str) -> Manifest | None:
 
 def write_manifest(path: str, manifest: Manifest) -> None:
     """Write atomically: a reader sees the old manifest, no manifest, or the complete new one."""
-    w = JsonlShardWriter(path)
-    w.write_bytes(manifest.to_json().encode("utf-8"))
-    w.commit()
+    write_text(path, manifest.to_json())
 
 
 def remove_manifest(path: str) -> None:
     """Forget a shard's completion before redoing it, so a crash mid-rewrite is never taken as done."""
-    fs = _fs(path)
-    if fs.exists(path):
-        fs.rm(path)
+    remove(path)
 
 
 def is_finished(manifest_path: str, output_path: str, model_fp: str, config_fp: str) -> Manifest | None:

@@ -13,7 +13,7 @@ from collections import Counter
 from ..spans import Span
 from ..detect import Detector
 from .replace import Replacer
-from .shards import MaskBatch
+from ..io.shards import MaskBatch
 
 log = logging.getLogger(__name__)
 

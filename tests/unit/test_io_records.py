@@ -5,7 +5,7 @@ import os
 import pytest
 
 from codepii.errors import RecordError, SpanError
-from codepii.records import (
+from codepii.io import (
     detect_format,
     expand_paths,
     iter_batches,
@@ -62,10 +62,10 @@ def test_memory_filesystem_url():
 def test_bad_json_names_file_and_line(tmp_path):
     p = tmp_path / "bad.jsonl"
     p.write_text('{"id": 1, "content": "a"}\n{"id": 2, "content": \n')
-    with pytest.raises(RecordError, match=r"bad.jsonl line 2: invalid JSON"):
+    with pytest.raises(RecordError, match=r"bad.jsonl line 2 \(byte 26\): invalid JSON"):
         read_records(str(p))
     p.write_text('[1, 2]\n')
-    with pytest.raises(RecordError, match="line 1: expected a JSON object"):
+    with pytest.raises(RecordError, match=r"line 1 \(byte 0\): expected a JSON object"):
         read_records(str(p))
 
 

@@ -1,0 +1,35 @@
+"""Saved Hugging Face datasets (``Dataset.save_to_disk`` directories), read through ``datasets``."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..errors import RecordError
+from .jsonl import DEFAULT_BATCH_ROWS
+
+
+def load_hf_dataset(path: str):
+    """The saved dataset at ``path``; a DatasetDict or a damaged directory is a RecordError naming it."""
+    import datasets
+
+    try:
+        ds = datasets.load_from_disk(path)
+    except (OSError, ValueError) as exc:
+        raise RecordError(f"{path}: cannot read the saved HF dataset ({type(exc).__name__}); "
+                          "point at a directory written by Dataset.save_to_disk") from None
+    if isinstance(ds, datasets.DatasetDict):
+        raise RecordError(f"{path}: a DatasetDict with splits {list(ds)}; point at one split's directory")
+    return ds
+
+
+def read_hf_schema(path: str):
+    """The dataset's Arrow schema."""
+    return load_hf_dataset(path).features.arrow_schema
+
+
+def iter_hf_batches(path: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[list[dict]]:
+    """Lists of row dicts, ``batch_rows`` at a time."""
+    ds = load_hf_dataset(path)
+    for batch in ds.iter(batch_size=batch_rows):
+        keys = list(batch)
+        n = len(batch[keys[0]]) if keys else 0
+        yield [{k: batch[k][i] for k in keys} for i in range(n)]

@@ -1,0 +1,117 @@
+"""The one JSONL parser: bytes in, records or per-line errors out.
+
+Lines are read as bytes in 1 MiB pieces (zstd streams have no readline), so
+a bad line never stops the lines after it from being read: it becomes a
+:class:`BadLine` with its line number, byte offset and reason, and never its
+text (a bad line may hold the very PII being masked). Plain, ``.gz`` and
+``.zst`` files, local or fsspec.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterator, Literal
+
+from ..errors import RecordError
+
+DEFAULT_BATCH_ROWS = 1000
+Undecodable = Literal["escape", "reject"]
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A line that is not a JSON object: where it is and why, never what it holds."""
+
+    line: int  # 1-based line number
+    offset: int  # byte offset of the line's start in the (decompressed) file
+    reason: str
+
+    def describe(self, path: str) -> str:
+        return f"{path} line {self.line} (byte {self.offset}): {self.reason}"
+
+
+def byte_lines(f, chunk_bytes: int = 1 << 20) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, line without its newline) of a binary stream; linear in line length."""
+    parts: list[bytes] = []  # pieces of the line not yet ended
+    offset = 0
+    while chunk := f.read(chunk_bytes):
+        *lines, tail = chunk.split(b"\n")
+        if lines:
+            lines[0] = b"".join(parts) + lines[0]
+            parts = []
+            for line in lines:
+                yield offset, line
+                offset += len(line) + 1
+        parts.append(tail)
+    if any(parts):
+        yield offset, b"".join(parts)
+
+
+def parse_line(line: bytes, undecodable: Undecodable = "reject") -> dict | str:
+    """The record on one line, or the reason it is not one (the reason never quotes the line).
+
+    ``undecodable="escape"`` keeps invalid UTF-8 as lone surrogates so that the
+    row (and its id) survives for a later step to reject; ``"reject"`` makes
+    it a bad line.
+    """
+    try:
+        text = line.decode("utf-8", "surrogateescape" if undecodable == "escape" else "strict")
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 (byte {exc.start} of the line)"
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON ({exc.msg} at column {exc.colno})"
+    except RecursionError:
+        return "invalid JSON (nested too deeply)"
+    if not isinstance(record, dict):
+        return f"expected a JSON object per line, got {type(record).__name__}"
+    return record
+
+
+def iter_jsonl_lines(path: str, undecodable: Undecodable = "reject") -> Iterator[tuple[int, dict | BadLine]]:
+    """(line number, record or BadLine) for each non-blank line of ``path``.
+
+    An unreadable file (missing, truncated compression) is a RecordError
+    naming the file and the last good line.
+    """
+    import fsspec
+
+    lineno = 0
+    try:
+        with fsspec.open(path, "rb", compression="infer") as f:
+            for lineno, (offset, line) in enumerate(byte_lines(f), start=1):
+                if not line.strip():
+                    continue
+                parsed = parse_line(line, undecodable)
+                yield lineno, parsed if isinstance(parsed, dict) else BadLine(lineno, offset, parsed)
+    except FileNotFoundError:
+        raise RecordError(f"{path}: no such file") from None
+    except RecordError:
+        raise
+    except Exception as exc:  # OSError, EOFError, zstd/gzip errors: the type only, messages may quote data
+        raise RecordError(
+            f"{path}: cannot read after line {lineno} ({type(exc).__name__}); the file is truncated or corrupt"
+        ) from None
+
+
+def iter_jsonl_batches(path: str, batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[list[dict]]:
+    """Lists of records; the first bad line is a RecordError naming file, line and byte offset."""
+    batch: list[dict] = []
+    for _, item in iter_jsonl_lines(path):
+        if isinstance(item, BadLine):
+            raise RecordError(f"{item.describe(path)}; fix or remove that line")
+        batch.append(item)
+        if len(batch) >= batch_rows:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def json_line(row) -> bytes:
+    """One JSONL line; a value with lone surrogates is kept losslessly as an escaped ASCII line."""
+    try:
+        return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(row, ensure_ascii=True) + "\n").encode("ascii")

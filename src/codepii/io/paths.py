@@ -1,0 +1,150 @@
+"""Where records live: format detection, path expansion and the one fsspec helper.
+
+A path is local (``/data/x.jsonl``, ``file:///data/x.jsonl``) or an fsspec
+URL (``s3://bucket/x.parquet``, ``memory://x``). Local paths use ``os``
+directly; URLs go through :func:`url_fs`.
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import posixpath
+from typing import Sequence
+
+from ..errors import RecordError
+
+JSONL_SUFFIXES = (".jsonl", ".json", ".ndjson")
+COMPRESSED_SUFFIXES = {".gz": "gzip", ".zst": "zstd"}
+PARQUET_SUFFIXES = (".parquet", ".pq")
+FORMATS = ("jsonl", "parquet", "hf")
+
+
+def is_url(path: str) -> bool:
+    """An fsspec URL other than ``file://`` (which is handled as a local path)."""
+    return "://" in path and not path.startswith("file://")
+
+
+def url_fs(path: str):
+    """(filesystem, path inside it) for ``path``; the local filesystem for a local path."""
+    import fsspec
+
+    fs, inner = fsspec.core.url_to_fs(path)
+    return fs, inner
+
+
+def local_path(path: str) -> str:
+    return path[len("file://") :] if path.startswith("file://") else path
+
+
+def join(root: str, *parts: str) -> str:
+    """``root/parts...`` with ``/`` for URLs and ``os.path`` for local paths."""
+    return posixpath.join(root.rstrip("/"), *parts) if is_url(root) else os.path.join(root, *parts)
+
+
+def parent(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[0] if is_url(path) else os.path.dirname(os.path.abspath(path))
+
+
+def is_hf_dataset_dir(path: str) -> bool:
+    """A directory written by ``datasets.Dataset.save_to_disk``."""
+    if is_url(path):
+        fs, p = url_fs(path)
+        return fs.isdir(p) and fs.exists(p.rstrip("/") + "/state.json")
+    path = local_path(path)
+    return os.path.isdir(path) and os.path.exists(os.path.join(path, "state.json"))
+
+
+def detect_format(path: str) -> str:
+    """``jsonl`` (plain, .gz or .zst), ``parquet`` or ``hf``; a RecordError otherwise."""
+    if is_hf_dataset_dir(path):
+        return "hf"
+    name = path.rstrip("/").lower()
+    for suffix in COMPRESSED_SUFFIXES:
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    raise RecordError(
+        f"{path}: unknown record format; use .jsonl, .jsonl.gz, .jsonl.zst, .parquet or a saved HF dataset directory"
+    )
+
+
+def _is_supported(path: str) -> bool:
+    try:
+        detect_format(path)
+        return True
+    except RecordError:
+        return False
+
+
+def _visible(path: str) -> bool:
+    """Hidden names (temporaries of unfinished writes, ``_manifests``) are never input shards."""
+    return not posixpath.basename(path.rstrip("/")).startswith((".", "_"))
+
+
+def _expand_url(s: str) -> list[str]:
+    fs, p = url_fs(s)
+    protocol = s.split("://", 1)[0]
+    if is_hf_dataset_dir(s):
+        return [s]
+    if fs.isdir(p):
+        found = sorted(fs.ls(p, detail=False))
+        return [f"{protocol}://{m}" for m in found if _is_supported(m) and _visible(m)]
+    return [f"{protocol}://{m}" for m in sorted(fs.glob(p)) if _visible(m)]
+
+
+def _expand_local(s: str) -> list[str]:
+    s = local_path(s)
+    if is_hf_dataset_dir(s):
+        return [s]
+    if os.path.isdir(s):
+        return sorted(os.path.join(s, f) for f in os.listdir(s) if _is_supported(f) and _visible(f))
+    if glob.has_magic(s):
+        return [m for m in sorted(glob.glob(s, recursive=True)) if _visible(m)]
+    return [s] if os.path.exists(s) else []
+
+
+def expand_paths(spec: str | Sequence[str]) -> list[str]:
+    """Expand a path, glob, directory or fsspec URL (or a list of them) into sorted record files.
+
+    A directory that is a saved HF dataset stays one entry; any other directory
+    contributes the supported files directly inside it. Hidden names (a
+    leading ``.`` or ``_``: temporaries, manifests) never match a glob.
+    """
+    specs = [spec] if isinstance(spec, str) else list(spec)
+    out: list[str] = []
+    for s in specs:
+        matches = _expand_url(s) if is_url(s) else _expand_local(s)
+        if not matches:
+            raise RecordError(f"{s}: no such file, or the pattern matches nothing; check the path or glob")
+        out.extend(matches)
+    return out
+
+
+def files_of(path: str) -> list[str]:
+    """``path`` itself, or a directory's files in name order (``state.json`` excluded: it holds a timestamp)."""
+    fs, p = url_fs(path)
+    if not fs.isdir(p):
+        return [p]
+    return sorted(f for f in fs.find(p) if not f.endswith("state.json"))
+
+
+def sha256_of(path: str) -> tuple[str, int]:
+    """(hex digest, bytes) of a file, or of a directory's files in name order (state.json excluded)."""
+    fs, _ = url_fs(path)
+    h, size = hashlib.sha256(), 0
+    for p in files_of(path):
+        with fs.open(p, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+                size += len(chunk)
+    return h.hexdigest(), size
+
+
+def size_of(path: str) -> int:
+    """Bytes of a file, or of a directory's files (state.json excluded), without reading them."""
+    fs, _ = url_fs(path)
+    return sum(fs.size(p) for p in files_of(path))

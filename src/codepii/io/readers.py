@@ -1,0 +1,78 @@
+"""Record readers over every format: one entry point that streams batches of row dicts."""
+from __future__ import annotations
+
+from itertools import islice
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from ..errors import RecordError
+from .hf import iter_hf_batches, read_hf_schema
+from .jsonl import DEFAULT_BATCH_ROWS, BadLine, iter_jsonl_batches, iter_jsonl_lines
+from .parquet import iter_parquet_batches, read_parquet_schema
+from .paths import detect_format, expand_paths
+
+
+def iter_file_batches(path: str, batch_rows: int = DEFAULT_BATCH_ROWS,
+                      columns: Sequence[str] | None = None) -> Iterator[list[dict]]:
+    """Batches of one file, in the reader its format needs."""
+    fmt = detect_format(path)
+    if fmt == "jsonl":
+        return iter_jsonl_batches(path, batch_rows)
+    if fmt == "parquet":
+        return iter_parquet_batches(path, batch_rows, columns)
+    return iter_hf_batches(path, batch_rows)
+
+
+def iter_batches(
+    spec: str | Sequence[str], batch_rows: int = DEFAULT_BATCH_ROWS, columns: Sequence[str] | None = None
+) -> Iterator[list[dict]]:
+    """Stream lists of record dicts from every file ``spec`` expands to."""
+    for path in expand_paths(spec):
+        yield from iter_file_batches(path, batch_rows, columns)
+
+
+def iter_records(spec: str | Sequence[str], batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[dict]:
+    for batch in iter_batches(spec, batch_rows):
+        yield from batch
+
+
+def read_records(spec: str | Sequence[str]) -> list[dict]:
+    return list(iter_records(spec))
+
+
+def require_columns(record: Mapping, columns: Iterable[str], where: str) -> None:
+    """Raise a RecordError naming the missing column(s) and the ones that exist."""
+    missing = [c for c in columns if c not in record]
+    if missing:
+        raise RecordError(
+            f"{where}: missing column(s) {', '.join(missing)}; the record has: {', '.join(map(str, record)) or 'nothing'}"
+        )
+
+
+def shard_columns(path: str, first_rows: int = DEFAULT_BATCH_ROWS) -> list[str] | None:
+    """The columns a file has: its schema (Parquet, HF), or the keys of its first ``first_rows``
+    good records (JSONL; None when it has none, e.g. an empty file)."""
+    fmt = detect_format(path)
+    if fmt == "parquet":
+        return list(read_parquet_schema(path).names)
+    if fmt == "hf":
+        return list(read_hf_schema(path).names)
+    seen: dict[str, None] = {}
+    good = (r for _, r in iter_jsonl_lines(path, undecodable="escape") if not isinstance(r, BadLine))
+    for record in islice(good, first_rows):
+        seen.update(dict.fromkeys(map(str, record)))
+    return list(seen) if seen else None
+
+
+def require_shard_columns(path: str, columns: Sequence[str], first_rows: int = DEFAULT_BATCH_ROWS,
+                          hint: str = "") -> None:
+    """Fail fast, before any output: a RecordError naming the shard, the missing column(s) and the ones it has."""
+    have = shard_columns(path, first_rows)
+    if have is None:
+        return  # nothing to read: the shard masks to an empty output
+    missing = [c for c in columns if c not in have]
+    if missing:
+        where = "schema" if detect_format(path) != "jsonl" else f"first {first_rows} rows"
+        raise RecordError(
+            f"{path}: no column {', '.join(map(repr, missing))} (its {where} has: {', '.join(have) or 'nothing'})"
+            + (f"; {hint}" if hint else "")
+        )
