@@ -3,6 +3,7 @@
     python mask/mask.py --config configs/mask/patterns.yaml input='data/*.parquet' output=masked/
     python mask/mask.py --config configs/mask/model.yaml input=... output=... detector.model=runs/tiny/model
     accelerate launch mask/mask.py --config ...        # one process per GPU, each with its own shards
+    python mask/mask.py --config ... workers=16        # all the cores of a CPU node, no Ray needed
     python mask/mask.py --config ... engine=ray ray.address=auto ray.workers=8 ray.gpus_per_worker=1
 
 Writes one masked shard per input shard (same format, rows, order and other
@@ -47,13 +48,10 @@ def setup_config(args: argparse.Namespace, overrides: list[str]) -> MaskConfig:
 
 
 def run_engine(cfg: MaskConfig):
-    if cfg.engine == "ray":
-        from codepii.mask.ray_engine import RayExecutor
+    """engine=ray: an actor pool; workers=N: N local processes; else this process (mask/executor.py)."""
+    from codepii.mask.executor import make_executor
 
-        return RayExecutor(cfg).run()
-    from codepii.mask.executor import LocalExecutor
-
-    return LocalExecutor(cfg).run()
+    return make_executor(cfg).run()
 
 
 @exit_on_user_error

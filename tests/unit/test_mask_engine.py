@@ -251,3 +251,24 @@ def test_temporaries_of_a_killed_run_are_removed_beside_outputs_and_rejects(tmp_
     assert not [p for p in stale if p.exists()]
     assert [r["id"] for r in read_records(str(out / "a.jsonl"))] == ["f0", "f2"]
     assert len((out / "_rejects" / "a.jsonl.jsonl").read_text().splitlines()) == 1
+
+
+def test_workers_processes_give_the_same_bytes_as_one_process(tmp_path):
+    """workers=2 (two spawned processes, each building the pattern detector) = workers=1, byte for byte."""
+    from codepii.mask.executor import ProcessExecutor, make_executor
+
+    (tmp_path / "in").mkdir()
+    for k in range(3):
+        write_records(str(tmp_path / "in" / f"s{k}.jsonl"), make_rows(5, start=5 * k))
+    outs = {}
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        cfg = load_config(MaskConfig, None, [f"input={tmp_path / 'in'}", f"output={out}", "detector.kind=patterns",
+                                             f"workers={workers}"])
+        executor = make_executor(cfg)
+        assert isinstance(executor, ProcessExecutor) == (workers == 2)
+        summary = executor.run()
+        assert summary.ok and summary.totals()["done"] == 3
+        outs[workers] = {p.name: p.read_bytes() for p in sorted(out.glob("*.jsonl"))}
+    assert outs[1] == outs[2] and len(outs[1]) == 3
+    assert SECRET_EMAIL.encode() not in b"".join(outs[2].values())

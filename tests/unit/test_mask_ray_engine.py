@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from codepii.errors import CodepiiError
-from codepii.mask.executor import ShardResult
+from codepii.mask.task import ShardResult
 from codepii.mask.ray_engine import RayExecutor, require_ray
 
 

@@ -52,3 +52,32 @@ def _model(cfg: DetectorConfig) -> Detector:
     from .model_detector import ModelDetector
 
     return ModelDetector.from_config(cfg)
+
+
+# Fields that decide how fast a detector runs, never what it finds.
+_SCHEDULING_FIELDS = ("device", "tokenize_workers", "tokenize_processes", "prefetch_batches", "max_tokens_per_batch")
+
+
+def detector_fingerprint(cfg: DetectorConfig) -> str:
+    """A stable hash of what changes the detector's output, without loading a model: the
+    config, the sha256 of the model dir's files and the pattern rules. Every executor (local,
+    multi-process, Ray) records the same value, so a rerun on another engine skips finished shards."""
+    import hashlib
+
+    from ..config import fingerprint, to_dict
+
+    data = to_dict(cfg)
+    for key in _SCHEDULING_FIELDS:
+        data.pop(key)
+    parts = [fingerprint(data)]
+    if cfg.class_path:
+        parts.append(_custom(cfg).fingerprint())
+    if cfg.uses_model:
+        import os
+
+        from .model_detector import model_dir_digest
+
+        parts.append(model_dir_digest(cfg.model) if os.path.isdir(cfg.model) else cfg.model)
+    if cfg.class_path is None and cfg.kind in ("patterns", "hybrid"):
+        parts.append(_patterns(cfg).fingerprint())
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -37,6 +37,9 @@ class MaskConfig:
     # The detector (codepii.detect.DetectorConfig): detector.kind=model|patterns|hybrid detector.model=DIR ...
     detector: DetectorConfig = field(default_factory=DetectorConfig)
     engine: Literal["local", "ray"] = "local"
+    # engine=local: processes masking shards side by side, each with its own detector (all cores of a
+    # node without Ray); 1 masks in this process. Output is the same for any value.
+    workers: int = 1
     text_column: str = "content"
     id_column: str = "id"  # named in rejects; the row index is used when a row has none
     pii_column: str = "pii"
@@ -58,7 +61,7 @@ class MaskConfig:
     def __post_init__(self) -> None:
         """Values that types alone cannot check; a ConfigError names the key and the fix.
         ``input`` and ``output`` are checked when a run is planned (a Masker needs neither)."""
-        for key in ("batch_rows", "max_text_bytes"):
+        for key in ("batch_rows", "max_text_bytes", "workers"):
             if getattr(self, key) < 1:
                 raise ConfigError(f"config key {key!r} must be at least 1, got {getattr(self, key)}")
         for cat in list(self.placeholders) + list(self.keep_categories):
@@ -74,7 +77,7 @@ class MaskConfig:
 
 
 # Fields that never change an output shard's bytes.
-_NOT_IN_FINGERPRINT = ("input", "output", "engine", "rank", "world_size", "read_ahead_batches", "ray")
+_NOT_IN_FINGERPRINT = ("input", "output", "engine", "workers", "rank", "world_size", "read_ahead_batches", "ray")
 
 
 def output_fingerprint(cfg: MaskConfig) -> str:

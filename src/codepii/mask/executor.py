@@ -1,39 +1,41 @@
-"""The local masking engine: wires reader -> validator -> detector -> replacer -> writer per shard.
+"""Executors: plan the shards, skip the finished ones, submit the rest, summarise.
 
-``process_shard`` is the unit of work shared with the Ray engine: it masks one
-input shard into one output shard, commits it atomically, then writes the
-manifest. ``LocalExecutor`` picks this process's shards (rank / world_size),
-skips the finished ones and reports a summary. A shard that cannot be read is
-reported with its path and the run goes on with the others.
+``Executor.run`` does everything but the submitting: this rank's share of the
+plan (rank / world_size), the fingerprints, skipping shards whose manifest
+says they are finished, the progress bar, the summary and the run files. A
+subclass supplies ``submit(jobs)``, yielding one ``ShardResult`` per job as
+shards finish: ``LocalExecutor`` (this process), ``ProcessExecutor``
+(``workers=N`` local processes, each with its own detector) and
+``ray_engine.RayExecutor`` (an actor pool). The unit of work is
+``task.process_shard``.
 """
 from __future__ import annotations
 
-import logging
+import abc
+import json
 import os
 import posixpath
-import queue
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Iterator
 
 from ..config import save_resolved_config
-from ..errors import CodepiiError
+from ..detect import Detector, build_detector, detector_fingerprint
 from ..progress import progress
-from ..io import detect_format, expand_paths, is_url
-from ..detect import Detector, build_detector
-from .config import MaskConfig, effective_placeholders, output_fingerprint, rank_and_world, require_paths
-from .manifest import Manifest, is_finished, remove_manifest, shard_paths, write_manifest
-from .replace import Replacer
-from ..io.shards import MaskBatch, open_reader
-from .steps import DetectStep, ReplaceStep, RowValidator
-from ..io import remove_stale_temps, sha256_of
-from ..io.shard_writers import RejectsWriter, open_writer
+from ..io import expand_paths, is_url
+from .config import MaskConfig, output_fingerprint, rank_and_world, require_paths
+from .task import OnBatch, ShardResult, finished, process_shard
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
-OnBatch = Callable[[int, int], None]  # (rows, text bytes) after each written batch
+
+@dataclass(frozen=True)
+class Job:
+    """One input shard: its path, its output name, and the fingerprints its manifest must carry."""
+
+    path: str
+    rel: str
+    model_fp: str
+    config_fp: str
 
 
 def shard_names(paths: list[str]) -> list[str]:
@@ -44,107 +46,11 @@ def shard_names(paths: list[str]) -> list[str]:
     return [posixpath.relpath(p.rstrip("/"), root) for p in local]
 
 
-def hash_key(cfg: MaskConfig) -> bytes | None:
-    return os.environ[cfg.hash_key_env].encode("utf-8") if cfg.hash_values else None
-
-
-def read_ahead(items: Iterable[T], depth: int) -> Iterator[T]:
-    """Iterate ``items`` in a background thread, ``depth`` ahead (reading overlaps detection)."""
-    if depth < 1:
-        yield from items
-        return
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-
-    def produce():
-        try:
-            for item in items:
-                q.put(item)
-            q.put(done)
-        except BaseException as exc:  # re-raised in the consumer's thread
-            q.put(exc)
-
-    threading.Thread(target=produce, daemon=True).start()
-    while (item := q.get()) is not done:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-
-
-@dataclass
-class ShardResult:
-    input: str
-    status: str  # "done", "skipped" or "failed"
-    manifest: Manifest | None = None
-    error: str | None = None
-
-
-def run_chain(batches: Iterable[MaskBatch], steps: list, writer, rejects: RejectsWriter, id_column: str,
-              on_batch: OnBatch | None) -> tuple[int, int]:
-    """Push every batch through the steps into the writer and the rejects; (rows in, text bytes)."""
-    rows_in = text_bytes = 0
-    for batch in batches:
-        for step in steps:
-            batch = step(batch)
-        writer.write_rows([batch.rows[i] for i in batch.accepted()])
-        for i, reason in enumerate(batch.reasons):
-            if reason is not None:
-                rejects.add(batch.first_row + i, batch.rows[i].get(id_column, batch.first_row + i), reason)
-        rows_in += len(batch.rows)
-        text_bytes += batch.text_bytes
-        if on_batch:
-            on_batch(len(batch.rows), batch.text_bytes)
-    return rows_in, text_bytes
-
-
-def process_shard(
-    cfg: MaskConfig, detector: Detector, path: str, rel: str, config_fp: str, on_batch: OnBatch | None = None
-) -> ShardResult:
-    """Mask one input shard into ``output/rel``; skip it when its manifest says it is finished."""
-    out_path, rejects_path, manifest_path = shard_paths(cfg.output, rel)
-    model_fp = detector.fingerprint()
-    done = is_finished(manifest_path, out_path, model_fp, config_fp)
-    if done is not None:
-        return ShardResult(path, "skipped", done)
-    remove_manifest(manifest_path)  # from here on a crash leaves no manifest: the shard is redone
-    remove_stale_temps(out_path)
-    remove_stale_temps(rejects_path)  # a kill inside rejects.commit() leaves one there too
-    start = time.perf_counter()
-    try:
-        reader = open_reader(path, cfg.batch_rows)
-        writer = open_writer(detect_format(path), out_path, reader.schema, cfg.text_column, cfg.pii_column, cfg.hash_values)
-    except CodepiiError as exc:
-        log.error("%s (shard skipped; the run goes on)", exc)
-        return ShardResult(path, "failed", error=str(exc))
-    except OSError as exc:
-        log.error("%s: cannot write (%s)", out_path, exc.strerror)
-        return ShardResult(path, "failed", error=f"{out_path}: cannot write ({exc.strerror}); check the output directory")
-    replacer = Replacer(effective_placeholders(cfg), cfg.keep_categories, hash_key(cfg))
-    counter = ReplaceStep(replacer, cfg.text_column, cfg.pii_column)
-    steps = [RowValidator(cfg.text_column, cfg.max_text_bytes), DetectStep(detector), counter]
-    rejects = RejectsWriter(rejects_path)
-    try:
-        batches = read_ahead(reader, cfg.read_ahead_batches)
-        rows_in, text_bytes = run_chain(batches, steps, writer, rejects, cfg.id_column, on_batch)
-    except CodepiiError as exc:
-        writer.abort()
-        log.error("%s (shard skipped; the run goes on)", exc)
-        return ShardResult(path, "failed", error=str(exc))
-    except BaseException:
-        writer.abort()
-        raise
-    rejects.commit()
-    writer.commit()
-    sha, size = sha256_of(out_path)
-    assert rows_in == writer.rows + len(rejects.lines), "rows in must equal rows out + rows rejected"
-    manifest = Manifest(
-        input=path, output=out_path, rows_in=rows_in, rows_out=writer.rows, rows_rejected=len(rejects.lines),
-        counts=dict(sorted(counter.counts.items())), sha256=sha, output_bytes=size, model_fingerprint=model_fp,
-        config_fingerprint=config_fp, seconds=round(time.perf_counter() - start, 3), text_bytes=text_bytes,
-        rejects=rejects_path if rejects.lines else None,
-    )
-    write_manifest(manifest_path, manifest)  # last: the shard counts as finished only now
-    return ShardResult(path, "done", manifest)
+def plan(cfg: MaskConfig) -> list[tuple[str, str]]:
+    """(input path, output name) of every input shard, sorted; the same on every rank."""
+    require_paths(cfg)
+    paths = expand_paths(cfg.input)
+    return list(zip(paths, shard_names(paths)))
 
 
 @dataclass
@@ -187,17 +93,8 @@ class Summary:
         return "\n".join(lines)
 
 
-def plan(cfg: MaskConfig) -> list[tuple[str, str]]:
-    """(input path, output name) of every input shard, sorted; the same on every rank."""
-    require_paths(cfg)
-    paths = expand_paths(cfg.input)
-    return list(zip(paths, shard_names(paths)))
-
-
 def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) -> None:
     """The resolved config (rank 0) and this rank's summary beside the outputs (local output dirs)."""
-    import json
-
     if is_url(cfg.output):
         return
     os.makedirs(cfg.output, exist_ok=True)
@@ -208,31 +105,118 @@ def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) ->
         json.dump(summary.totals(), f, indent=1)
 
 
-class LocalExecutor:
-    """Masks this rank's shards one after the other in this process."""
+class Executor(abc.ABC):
+    """Plans, skips finished shards, submits the rest (``submit``), summarises."""
+
+    name = "mask"
 
     def __init__(self, cfg: MaskConfig, detector: Detector | None = None):
         self.cfg = cfg
-        self.detector = detector
+        self.detector = detector  # a ready detector (tests, the Python API); else built from cfg.detector
+        self._rows = self._bytes = 0
+        self._start = time.perf_counter()
+        self._bar = None
+
+    @abc.abstractmethod
+    def submit(self, jobs: list[Job]) -> Iterator[ShardResult]:
+        """Mask every job's shard; yield one result per job, in any order."""
 
     def run(self) -> Summary:
         cfg = self.cfg
         rank, world = rank_and_world(cfg)
         mine = plan(cfg)[rank::world]
-        detector = self.detector or build_detector(cfg.detector)
+        model_fp = self.detector.fingerprint() if self.detector is not None else detector_fingerprint(cfg.detector)
         config_fp = output_fingerprint(cfg)
-        summary, start = Summary(), time.perf_counter()
-        bar = progress(total=None, unit=" rows", desc="mask" if world == 1 else f"mask rank {rank}/{world}")
-        mb = [0.0]
-
-        def on_batch(rows: int, nbytes: int) -> None:
-            mb[0] += nbytes / 1e6
-            bar.update(rows)
-            bar.set_postfix_str(f"{mb[0] / max(time.perf_counter() - start, 1e-9):.3g} MB/s", refresh=False)
-
+        by_input: dict[str, ShardResult] = {}
+        todo = []
         for path, rel in mine:
-            summary.results.append(process_shard(cfg, detector, path, rel, config_fp, on_batch))
-        bar.close()
-        summary.seconds = time.perf_counter() - start
+            done = finished(cfg, rel, model_fp, config_fp)
+            if done is not None:
+                by_input[path] = ShardResult(path, "skipped", done)
+            else:
+                todo.append(Job(path, rel, model_fp, config_fp))
+        self._start = time.perf_counter()
+        desc = self.name if world == 1 else f"{self.name} rank {rank}/{world}"
+        self._bar = progress(total=len(mine), initial=len(mine) - len(todo), unit=" shard", desc=desc)
+        for result in self.submit(todo) if todo else ():
+            by_input[result.input] = result
+            if result.manifest is not None and result.status == "done" and not self._counts_rows:
+                self.on_batch(result.manifest.rows_in, result.manifest.text_bytes)
+            self._bar.update(1)
+        self._bar.close()
+        summary = Summary([by_input[path] for path, _ in mine], time.perf_counter() - self._start)  # plan order
         write_run_files(cfg, summary, rank, world)
         return summary
+
+    # Executors that report rows batch by batch (in this process) set this, so shards are not counted twice.
+    _counts_rows = False
+
+    def on_batch(self, rows: int, nbytes: int) -> None:
+        """Progress: rows and MB/s so far."""
+        self._rows += rows
+        self._bytes += nbytes
+        seconds = max(time.perf_counter() - self._start, 1e-9)
+        if self._bar is not None:
+            self._bar.set_postfix_str(f"{self._rows / seconds:.0f} rows/s {self._bytes / 1e6 / seconds:.3g} MB/s",
+                                      refresh=False)
+
+    def build_detector(self) -> Detector:
+        return self.detector if self.detector is not None else build_detector(self.cfg.detector)
+
+
+class LocalExecutor(Executor):
+    """Masks the shards one after the other in this process, with one detector."""
+
+    _counts_rows = True
+
+    def submit(self, jobs: list[Job]) -> Iterator[ShardResult]:
+        detector = self.build_detector()
+        for job in jobs:
+            yield process_shard(self.cfg, detector, job.path, job.rel, job.model_fp, job.config_fp, self.on_batch)
+
+
+# ------------------------------------------------------------ local processes
+
+_worker_state: dict = {}  # in each worker process: its config and detector
+
+
+def _init_worker(cfg: MaskConfig) -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # N processes on N cores: one torch thread each
+    _worker_state["cfg"] = cfg
+    _worker_state["detector"] = build_detector(cfg.detector)
+
+
+def _run_job(job: Job) -> ShardResult:
+    cfg, detector = _worker_state["cfg"], _worker_state["detector"]
+    return process_shard(cfg, detector, job.path, job.rel, job.model_fp, job.config_fp)
+
+
+class ProcessExecutor(Executor):
+    """``workers`` local processes (spawned), each building its own detector once and masking whole
+    shards: all the cores of a node without Ray. Output is identical to one process."""
+
+    def submit(self, jobs: list[Job]) -> Iterator[ShardResult]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        workers = max(1, min(self.cfg.workers, len(jobs)))
+        ctx = multiprocessing.get_context("spawn")  # no forked torch/tokenizer threads
+        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(self.cfg,)) as pool:
+            futures = {pool.submit(_run_job, job): job for job in jobs}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    yield future.result()
+                except Exception as exc:  # noqa: BLE001 - a dead worker fails its shard, not the run
+                    yield ShardResult(job.path, "failed", error=f"{job.path}: worker process failed ({type(exc).__name__})")
+
+
+def make_executor(cfg: MaskConfig, detector: Detector | None = None) -> Executor:
+    """The executor ``cfg`` asks for: ``engine=ray``, ``workers>1`` local processes, or this process."""
+    if cfg.engine == "ray":
+        from .ray_engine import RayExecutor
+
+        return RayExecutor(cfg)
+    if cfg.workers > 1 and detector is None:
+        return ProcessExecutor(cfg)
+    return LocalExecutor(cfg, detector)

@@ -13,13 +13,13 @@ because nothing is visible before its atomic rename.
 from __future__ import annotations
 
 import logging
-import time
+from typing import Iterator
 
-from ..errors import CodepiiError
-from ..progress import progress
-from .config import MaskConfig, output_fingerprint, rank_and_world
 from ..detect import build_detector
-from .executor import ShardResult, Summary, plan, process_shard, write_run_files
+from ..errors import CodepiiError
+from .config import MaskConfig
+from .executor import Executor, Job
+from .task import ShardResult, process_shard
 
 log = logging.getLogger(__name__)
 INSTALL_HINT = "engine=ray needs Ray: pip install 'codepii[ray]' (or use engine=local)"
@@ -42,8 +42,8 @@ class ShardWorker:
         self.cfg = cfg
         self.detector = build_detector(cfg.detector)
 
-    def process(self, path: str, rel: str, config_fp: str) -> ShardResult:
-        return process_shard(self.cfg, self.detector, path, rel, config_fp)
+    def process(self, job: Job) -> ShardResult:
+        return process_shard(self.cfg, self.detector, job.path, job.rel, job.model_fp, job.config_fp)
 
 
 def connect(cfg: MaskConfig):
@@ -58,11 +58,10 @@ def connect(cfg: MaskConfig):
     return ray
 
 
-class RayExecutor:
+class RayExecutor(Executor):
     """Masks this rank's shards (normally all of them: one Ray driver) on ``ray.workers`` actors."""
 
-    def __init__(self, cfg: MaskConfig):
-        self.cfg = cfg
+    name = "mask on ray"
 
     def _actors(self, ray, n: int) -> list:
         worker = ray.remote(ShardWorker).options(
@@ -73,43 +72,24 @@ class RayExecutor:
         )
         return [worker.remote(self.cfg) for _ in range(n)]
 
-    def run(self) -> Summary:
-        cfg = self.cfg
-        rank, world = rank_and_world(cfg)
-        jobs = plan(cfg)[rank::world]
-        ray = connect(cfg)
-        config_fp = output_fingerprint(cfg)
-        idle = self._actors(ray, max(1, min(cfg.ray.workers, len(jobs))))
-        summary, start = Summary(), time.perf_counter()
-        by_input: dict[str, ShardResult] = {}
+    def submit(self, jobs: list[Job]) -> Iterator[ShardResult]:
+        ray = connect(self.cfg)
+        idle = self._actors(ray, max(1, min(self.cfg.ray.workers, len(jobs))))
         pending = list(reversed(jobs))  # popped from the end: submitted in plan order
         running: dict = {}  # ObjectRef -> (input path, actor)
-        rows = mb = 0.0
-        bar = progress(total=len(jobs), unit="shard", desc=f"mask on ray ({len(idle)} workers)")
         while pending or running:
             while idle and pending:
-                actor, (path, rel) = idle.pop(), pending.pop()
-                running[actor.process.remote(path, rel, config_fp)] = (path, actor)
+                actor, job = idle.pop(), pending.pop()
+                running[actor.process.remote(job)] = (job.path, actor)
             if not running:  # every actor is gone: the rest cannot run in this attempt
-                for path, _ in pending:
-                    by_input[path] = ShardResult(path, "failed", error=f"{path}: not masked, every Ray worker died")
-                break
+                for job in pending:
+                    yield ShardResult(job.path, "failed", error=f"{job.path}: not masked, every Ray worker died")
+                return
             [ref], _ = ray.wait(list(running), num_returns=1)
             path, actor = running.pop(ref)
             result, alive = self._collect(ray, ref, path)
             idle += [actor] if alive else []
-            by_input[path] = result
-            if result.status == "done":
-                rows += result.manifest.rows_in
-                mb += result.manifest.text_bytes / 1e6
-            seconds = max(time.perf_counter() - start, 1e-9)
-            bar.update(1)
-            bar.set_postfix_str(f"{rows / seconds:.0f} rows/s {mb / seconds:.2f} MB/s", refresh=False)
-        bar.close()
-        summary.results = [by_input[path] for path, _ in jobs]  # the plan's order, not completion order
-        summary.seconds = time.perf_counter() - start
-        write_run_files(cfg, summary, rank, world)
-        return summary
+            yield result
 
     @staticmethod
     def _collect(ray, ref, path: str) -> tuple[ShardResult, bool]:

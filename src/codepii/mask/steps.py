@@ -1,14 +1,18 @@
 """The middle of the masking chain: validate rows, detect spans, replace them.
 
-Each step is a class with one job and one hook, ``__call__(MaskBatch) ->
-MaskBatch`` (datatrove's PipelineStep, minus the framework). A row that a step
-cannot process gets a reason and goes to the rejects file; it never reaches
-the output unmasked.
+Each step is a class with one job and one hook, ``run(batches) ->
+Iterator[MaskBatch]`` (datatrove's PipelineStep.run, minus the framework), so
+a slow step overlaps with the rest: the detect step streams batches through
+the detector's ``detect_stream`` (the model tokenizes the next batches and
+decodes the last one while it runs this one). A row that a step cannot
+process gets a reason and goes to the rejects file; it never reaches the
+output unmasked.
 """
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, deque
+from typing import Iterable, Iterator
 
 from ..spans import Span
 from ..detect import Detector
@@ -47,46 +51,92 @@ class RowValidator:
             return f"text is {size} bytes, over max_text_bytes={self.max_text_bytes}", None, 0
         return None, value, size
 
-    def __call__(self, batch: MaskBatch) -> MaskBatch:
-        for i, row in enumerate(batch.rows):
-            reason, text, size = self.reason(row)
-            batch.reasons[i], batch.texts[i] = reason, text
-            batch.text_bytes += size
-        return batch
+    def run(self, batches: Iterable[MaskBatch]) -> Iterator[MaskBatch]:
+        for batch in batches:
+            for i, row in enumerate(batch.rows):
+                if batch.reasons[i] is not None:  # already rejected upstream (e.g. an unreadable line)
+                    continue
+                reason, text, size = self.reason(row)
+                batch.reasons[i], batch.texts[i] = reason, text
+                batch.text_bytes += size
+            yield batch
 
 
 class DetectStep:
-    """Run the detector on the accepted texts; a row the detector fails on is rejected, not skipped."""
+    """Run the detector on the accepted texts, streaming across batches.
+
+    When the detector fails, the batches it held are redone one row at a time
+    (a row the detector fails on is rejected, not skipped), and the rest of
+    the shard goes on batch by batch.
+    """
 
     def __init__(self, detector: Detector):
         self.detector = detector
 
-    def _checked(self, spans: list[Span], text: str) -> list[Span]:
-        for s in spans:
-            if not 0 <= s.start < s.end <= len(text):
-                raise ValueError(f"span [{s.start}, {s.end}) outside a text of {len(text)} chars")
-        return spans
+    def run(self, batches: Iterable[MaskBatch]) -> Iterator[MaskBatch]:
+        held: deque[MaskBatch] = deque()  # batches whose texts the detector has, oldest first
+        source = iter(batches)
+        upstream: list[BaseException] = []  # a reader error is the shard's, not the detector's
 
-    def __call__(self, batch: MaskBatch) -> MaskBatch:
-        idx = batch.accepted()
-        if not idx:
-            return batch
-        try:
-            found = self.detector.detect([batch.texts[i] for i in idx])
-            if len(found) != len(idx):
-                raise ValueError(f"detector returned {len(found)} results for {len(idx)} texts")
-            for i, spans in zip(idx, found):
-                batch.spans[i] = self._checked(spans, batch.texts[i])
-        except Exception as exc:  # one bad row must not take the batch down: retry row by row
-            log.warning("%s rows %d+: detector failed on the batch (%s); retrying row by row",
-                        batch.shard, batch.first_row, type(exc).__name__)
-            for i in idx:
+        def texts() -> Iterator[list[str]]:
+            while True:
                 try:
-                    batch.spans[i] = self._checked(self.detector.detect([batch.texts[i]])[0], batch.texts[i])
-                except Exception as row_exc:  # reported as a reject with the error type (no text in it)
-                    batch.reasons[i] = f"detector failed ({type(row_exc).__name__})"
-                    batch.texts[i] = None
+                    batch = next(source)
+                except StopIteration:
+                    return
+                except BaseException as exc:
+                    upstream.append(exc)
+                    return
+                held.append(batch)
+                yield [batch.texts[i] for i in batch.accepted()]
+
+        try:
+            for found in self.detector.detect_stream(texts()):
+                batch = held.popleft()
+                self._assign(batch, found)
+                yield batch
+        except Exception as exc:  # noqa: BLE001 - any detector failure falls back row by row
+            log.warning("%s: detector failed (%s); retrying its batches row by row", _shard(held), type(exc).__name__)
+            while held:
+                yield self._row_by_row(held.popleft())
+            for batch in source:  # the rest of the shard without streaming
+                yield self._batch(batch)
+        if upstream:
+            raise upstream[0]
+
+    def _assign(self, batch: MaskBatch, found: list[list[Span]]) -> None:
+        idx = batch.accepted()
+        if len(found) != len(idx):
+            raise ValueError(f"detector returned {len(found)} results for {len(idx)} texts")
+        for i, spans in zip(idx, found):
+            batch.spans[i] = _checked(spans, batch.texts[i])
+
+    def _batch(self, batch: MaskBatch) -> MaskBatch:
+        try:
+            self._assign(batch, self.detector.detect([batch.texts[i] for i in batch.accepted()]))
+            return batch
+        except Exception:  # noqa: BLE001
+            return self._row_by_row(batch)
+
+    def _row_by_row(self, batch: MaskBatch) -> MaskBatch:
+        for i in batch.accepted():
+            try:
+                batch.spans[i] = _checked(self.detector.detect([batch.texts[i]])[0], batch.texts[i])
+            except Exception as row_exc:  # noqa: BLE001 - reported as a reject with the error type (no text in it)
+                batch.reasons[i] = f"detector failed ({type(row_exc).__name__})"
+                batch.texts[i] = None
         return batch
+
+
+def _checked(spans: list[Span], text: str) -> list[Span]:
+    for s in spans:
+        if not 0 <= s.start < s.end <= len(text):
+            raise ValueError(f"span [{s.start}, {s.end}) outside a text of {len(text)} chars")
+    return spans
+
+
+def _shard(held: deque) -> str:
+    return f"{held[0].shard} rows {held[0].first_row}+" if held else "shard"
 
 
 class ReplaceStep:
@@ -98,10 +148,11 @@ class ReplaceStep:
         self.pii_column = pii_column
         self.counts: Counter[str] = Counter()
 
-    def __call__(self, batch: MaskBatch) -> MaskBatch:
-        for i in batch.accepted():
-            masked, entries = self.replacer.replace(batch.texts[i], batch.spans[i])
-            batch.rows[i][self.text_column] = masked
-            batch.rows[i][self.pii_column] = entries
-            self.counts.update(e["category"] for e in entries)
-        return batch
+    def run(self, batches: Iterable[MaskBatch]) -> Iterator[MaskBatch]:
+        for batch in batches:
+            for i in batch.accepted():
+                masked, entries = self.replacer.replace(batch.texts[i], batch.spans[i])
+                batch.rows[i][self.text_column] = masked
+                batch.rows[i][self.pii_column] = entries
+                self.counts.update(e["category"] for e in entries)
+            yield batch
