@@ -1,7 +1,7 @@
-"""Deterministic fault injection for crash tests: ``CODEPII_FAULT=<point>[:<shard index>]``.
+"""Deterministic fault injection for crash tests: ``CODEPII_FAULT=<point>[:<shard>]``.
 
-When the variable names a point (and, if given, the shard index being
-processed), the process exits at once with status 137, as a SIGKILL would:
+When the variable names a point (and, if given, the shard being processed:
+its output name, e.g. ``b.jsonl.gz``), the process exits at once with status 137, as a SIGKILL would:
 no ``finally`` blocks, no flushing, no cleanup. Tests set it, run the engine
 in a subprocess, rerun without it and compare the outputs byte for byte with
 a clean run. Unset (always, outside tests) it costs one dict lookup.
@@ -20,12 +20,12 @@ POINTS = ("after_temp_write", "after_fsync", "inside_rename", "inside_rejects_co
           "between_shards")
 EXIT_STATUS = 137  # what a shell reports for SIGKILL
 
-_shard: list[int | None] = [None]  # index of the shard this process is working on
+_shard: list[str | None] = [None]  # output name of the shard this process is working on
 
 
-def set_shard(index: int | None) -> None:
-    """Tell the hook which shard (index in the run's sorted shard list) is being processed."""
-    _shard[0] = index
+def set_shard(name: str | None) -> None:
+    """Tell the hook which shard (its output name, relative to the output directory) is being processed."""
+    _shard[0] = name
 
 
 def fault(point: str) -> None:
@@ -33,6 +33,6 @@ def fault(point: str) -> None:
     spec = os.environ.get(ENV)
     if not spec:
         return
-    name, _, index = spec.partition(":")
-    if name == point and (not index or (_shard[0] is not None and int(index) == _shard[0])):
+    name, _, shard = spec.partition(":")
+    if name == point and (not shard or shard == _shard[0]):
         os._exit(EXIT_STATUS)

@@ -98,7 +98,7 @@ def test_user_errors_are_one_line_exit_2(data, case):
         expect = "no such file"
     elif case == "bad json":
         bad.write_text('{"id": "a.py", "content": "x", "entities": []}\n{"id": oops\n')
-        expect = "bad.jsonl line 2: invalid JSON"
+        expect = "bad.jsonl line 2 (byte 47): invalid JSON"
     elif case == "unknown id":
         _write(bad, [{"id": "zzz.py", "content": "x", "entities": []}])
         expect = "'zzz.py' is not in the gold set"

@@ -79,8 +79,8 @@ def test_shard_columns_and_the_fail_fast_check(tmp_path):
     write_records(str(pq), [{"id": 1, "text": "x"}])
     assert shard_columns(str(j)) == ["id", "text", "lang"]
     assert shard_columns(str(pq)) == ["id", "text"]
-    for path, where in ((j, "first 1000 rows"), (pq, "schema")):
-        with pytest.raises(RecordError, match=rf"a\.\w+: no column 'content' \(its {where} has: id, text"):
+    for path, where in ((j, "first 1000 rows have"), (pq, "schema has")):
+        with pytest.raises(RecordError, match=rf"a\.\w+: no column 'content' \(its {where}: id, text"):
             require_shard_columns(str(path), ["content"], hint="set text_column=")
         require_shard_columns(str(path), ["text"])
     (tmp_path / "e.jsonl").write_bytes(b"")

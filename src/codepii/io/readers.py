@@ -39,6 +39,10 @@ def read_records(spec: str | Sequence[str]) -> list[dict]:
     return list(iter_records(spec))
 
 
+class MissingColumnError(RecordError):
+    """A shard lacks a column the command needs (the whole run would be wasted: stop before any output)."""
+
+
 def require_columns(record: Mapping, columns: Iterable[str], where: str) -> None:
     """Raise a RecordError naming the missing column(s) and the ones that exist."""
     missing = [c for c in columns if c not in record]
@@ -71,8 +75,8 @@ def require_shard_columns(path: str, columns: Sequence[str], first_rows: int = D
         return  # nothing to read: the shard masks to an empty output
     missing = [c for c in columns if c not in have]
     if missing:
-        where = "schema" if detect_format(path) != "jsonl" else f"first {first_rows} rows"
-        raise RecordError(
-            f"{path}: no column {', '.join(map(repr, missing))} (its {where} has: {', '.join(have) or 'nothing'})"
+        where = "schema has" if detect_format(path) != "jsonl" else f"first {first_rows} rows have"
+        raise MissingColumnError(
+            f"{path}: no column {', '.join(map(repr, missing))} (its {where}: {', '.join(have) or 'nothing'})"
             + (f"; {hint}" if hint else "")
         )

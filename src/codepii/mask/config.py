@@ -45,6 +45,12 @@ class MaskConfig:
     pii_column: str = "pii"
     batch_rows: int = 256  # rows per read/detect/write batch (also the Parquet row group size)
     max_text_bytes: int = 50_000_000  # rows whose text is larger (UTF-8 bytes) go to the rejects file
+    # A JSONL line that is not a JSON object: "reject" it (line number, byte offset and reason in the
+    # rejects file, never its text) and mask the rest of the shard, or "fail" the whole shard.
+    on_bad_row: Literal["reject", "fail"] = "reject"
+    # How a rerun checks that a shard its manifest calls finished is intact: "sha256" re-reads the
+    # output and compares the recorded checksum; "size" only compares sizes (cheaper on object stores).
+    verify: Literal["sha256", "size"] = "sha256"
     # Merged over labels.DEFAULT_PLACEHOLDERS: placeholders.EMAIL=X changes one and keeps the others.
     placeholders: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PLACEHOLDERS))
     # Detected but left in the text (still listed in the pii column), e.g. [USERNAME] as the reference did.
@@ -77,7 +83,8 @@ class MaskConfig:
 
 
 # Fields that never change an output shard's bytes.
-_NOT_IN_FINGERPRINT = ("input", "output", "engine", "workers", "rank", "world_size", "read_ahead_batches", "ray")
+_NOT_IN_FINGERPRINT = ("input", "output", "engine", "workers", "rank", "world_size", "read_ahead_batches", "ray",
+                       "verify")
 
 
 def output_fingerprint(cfg: MaskConfig) -> str:

@@ -12,7 +12,6 @@ shards finish: ``LocalExecutor`` (this process), ``ProcessExecutor``
 from __future__ import annotations
 
 import abc
-import json
 import os
 import posixpath
 import time
@@ -23,7 +22,9 @@ from typing import Iterator
 from ..config import save_resolved_config
 from ..detect import Detector, build_detector, detector_fingerprint
 from ..progress import progress
-from ..io import expand_paths, is_url
+from ..errors import RecordError
+from ..io import expand_paths, is_url, require_shard_columns, write_json
+from ..io.readers import MissingColumnError
 from .config import MaskConfig, output_fingerprint, rank_and_world, require_paths
 from .task import OnBatch, ShardResult, finished, process_shard
 
@@ -97,12 +98,24 @@ def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) ->
     """The resolved config (rank 0) and this rank's summary beside the outputs (local output dirs)."""
     if is_url(cfg.output):
         return
-    os.makedirs(cfg.output, exist_ok=True)
     if rank == 0:
         save_resolved_config(cfg, cfg.output, name="_config.yaml")
     name = "_summary.json" if world == 1 else f"_summary.rank{rank}.json"
-    with open(os.path.join(cfg.output, name), "w", encoding="utf-8") as f:
-        json.dump(summary.totals(), f, indent=1)
+    write_json(os.path.join(cfg.output, name), summary.totals(), indent=1)
+
+
+def check_columns(cfg: MaskConfig, jobs: list["Job"]) -> None:
+    """Fail fast, before any output: every shard to mask must have the text column (Parquet and HF:
+    the schema; JSONL: the first batch). A shard that cannot be read at all is left to its task,
+    which reports it while the run goes on."""
+    hint = f"set text_column= to one of them (now {cfg.text_column!r})"
+    for job in jobs:
+        try:
+            require_shard_columns(job.path, [cfg.text_column], cfg.batch_rows, hint=hint)
+        except MissingColumnError:
+            raise
+        except RecordError:
+            continue
 
 
 class Executor(abc.ABC):
@@ -135,6 +148,7 @@ class Executor(abc.ABC):
                 by_input[path] = ShardResult(path, "skipped", done)
             else:
                 todo.append(Job(path, rel, model_fp, config_fp))
+        check_columns(cfg, todo)
         self._start = time.perf_counter()
         desc = self.name if world == 1 else f"{self.name} rank {rank}/{world}"
         self._bar = progress(total=len(mine), initial=len(mine) - len(todo), unit=" shard", desc=desc)

@@ -5,14 +5,16 @@ Layout under the output directory, for an input shard named REL:
 processed, when any) and ``_manifests/REL.json``. The manifest is written
 last, after the output was renamed into place; a shard counts as finished
 only when its manifest names the same model and config fingerprints and the
-output on disk has the size the manifest recorded.
+output on disk has the checksum (``verify=sha256``) or size (``verify=size``)
+the manifest recorded.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
 
-from ..io import join, remove, url_fs, write_text
+from ..io import join, remove, sha256_of, url_fs, write_text
+from ..io.paths import size_of
 
 MANIFEST_DIR = "_manifests"
 REJECTS_DIR = "_rejects"
@@ -73,16 +75,19 @@ def remove_manifest(path: str) -> None:
     remove(path)
 
 
-def is_finished(manifest_path: str, output_path: str, model_fp: str, config_fp: str) -> Manifest | None:
-    """The manifest when the shard is finished for these fingerprints, else None."""
+def is_finished(manifest_path: str, output_path: str, model_fp: str, config_fp: str,
+                verify: str = "sha256") -> Manifest | None:
+    """The manifest when the shard is finished for these fingerprints and its output is intact, else None.
+
+    ``verify="sha256"`` re-reads the output and compares the recorded checksum
+    (a file truncated, damaged or replaced at the same size is redone);
+    ``"size"`` compares sizes only.
+    """
     m = read_manifest(manifest_path)
     if m is None or m.model_fingerprint != model_fp or m.config_fingerprint != config_fp:
         return None
-    fs = _fs(output_path)
-    if not fs.exists(output_path):
+    if not _fs(output_path).exists(output_path) or size_of(output_path) != m.output_bytes:
         return None
-    size = fs.du(output_path, total=True) if fs.isdir(output_path) else fs.size(output_path)
-    if fs.isdir(output_path):
-        state = output_path.rstrip("/") + "/state.json"
-        size -= fs.size(state) if fs.exists(state) else 0
-    return m if size == m.output_bytes else None
+    if verify == "sha256" and sha256_of(output_path)[0] != m.sha256:
+        return None
+    return m

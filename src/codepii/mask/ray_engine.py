@@ -13,8 +13,10 @@ because nothing is visible before its atomic rename.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Iterator
 
+from .. import faults
 from ..detect import build_detector
 from ..errors import CodepiiError
 from .config import MaskConfig
@@ -58,6 +60,12 @@ def connect(cfg: MaskConfig):
     return ray
 
 
+def fault_env() -> dict | None:
+    """Crash tests set CODEPII_FAULT in the driver; the actors run the shards, so it goes to them."""
+    spec = os.environ.get(faults.ENV)
+    return {"env_vars": {faults.ENV: spec}} if spec else None
+
+
 class RayExecutor(Executor):
     """Masks this rank's shards (normally all of them: one Ray driver) on ``ray.workers`` actors."""
 
@@ -69,6 +77,7 @@ class RayExecutor(Executor):
             num_gpus=self.cfg.ray.gpus_per_worker,
             max_restarts=2,  # a crashed actor (OOM, lost node) comes back ...
             max_task_retries=2,  # ... and its shard is redone from scratch
+            runtime_env=fault_env(),
         )
         return [worker.remote(self.cfg) for _ in range(n)]
 

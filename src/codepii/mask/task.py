@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from ..detect import Detector
 from ..errors import CodepiiError
+from ..faults import fault, set_shard
 from ..io import detect_format, remove_stale_temps, sha256_of
 from .config import MaskConfig, effective_placeholders
 from .manifest import Manifest, is_finished, remove_manifest, shard_paths, write_manifest
@@ -69,7 +70,7 @@ def read_ahead(items: Iterable[T], depth: int) -> Iterator[T]:
 def finished(cfg: MaskConfig, rel: str, model_fp: str, config_fp: str) -> Manifest | None:
     """The shard's manifest when it is finished for these fingerprints, else None."""
     out_path, _, manifest_path = shard_paths(cfg.output, rel)
-    return is_finished(manifest_path, out_path, model_fp, config_fp)
+    return is_finished(manifest_path, out_path, model_fp, config_fp, cfg.verify)
 
 
 def write_batches(batches: Iterable[MaskBatch], writer: ShardWriter, rejects: RejectsWriter, id_column: str,
@@ -80,7 +81,9 @@ def write_batches(batches: Iterable[MaskBatch], writer: ShardWriter, rejects: Re
         writer.write_rows([batch.rows[i] for i in batch.accepted()])
         for i, reason in enumerate(batch.reasons):
             if reason is not None:
-                rejects.add(batch.first_row + i, batch.rows[i].get(id_column, batch.first_row + i), reason)
+                bad = batch.bad.get(i)  # a line that did not parse: where it is, never what it holds
+                rejects.add(batch.first_row + i, batch.rows[i].get(id_column, batch.first_row + i), reason,
+                            line=bad.line if bad else None, offset=bad.offset if bad else None)
         rows_in += len(batch.rows)
         text_bytes += batch.text_bytes
         if on_batch:
@@ -91,8 +94,9 @@ def write_batches(batches: Iterable[MaskBatch], writer: ShardWriter, rejects: Re
 def process_shard(cfg: MaskConfig, detector: Detector, path: str, rel: str, model_fp: str, config_fp: str,
                   on_batch: OnBatch | None = None) -> ShardResult:
     """Mask one input shard into ``output/rel``; skip it when its manifest says it is finished."""
+    set_shard(rel)  # for CODEPII_FAULT=<point>:<shard> (codepii.faults)
     out_path, rejects_path, manifest_path = shard_paths(cfg.output, rel)
-    done = is_finished(manifest_path, out_path, model_fp, config_fp)
+    done = is_finished(manifest_path, out_path, model_fp, config_fp, cfg.verify)
     if done is not None:
         return ShardResult(path, "skipped", done)
     remove_manifest(manifest_path)  # from here on a crash leaves no manifest: the shard is redone
@@ -100,7 +104,7 @@ def process_shard(cfg: MaskConfig, detector: Detector, path: str, rel: str, mode
     remove_stale_temps(rejects_path)  # a kill inside rejects.commit() leaves one there too
     start = time.perf_counter()
     try:
-        reader = open_reader(path, cfg.batch_rows)
+        reader = open_reader(path, cfg.batch_rows, cfg.on_bad_row)
         writer = open_writer(detect_format(path), out_path, reader.schema, cfg.text_column, cfg.pii_column, cfg.hash_values)
     except CodepiiError as exc:
         log.error("%s (shard skipped; the run goes on)", exc)
@@ -133,5 +137,7 @@ def process_shard(cfg: MaskConfig, detector: Detector, path: str, rel: str, mode
         config_fingerprint=config_fp, seconds=round(time.perf_counter() - start, 3), text_bytes=text_bytes,
         rejects=rejects_path if rejects.lines else None,
     )
+    fault("before_manifest")
     write_manifest(manifest_path, manifest)  # last: the shard counts as finished only now
+    fault("between_shards")
     return ShardResult(path, "done", manifest)
