@@ -6,6 +6,7 @@ up and Ray itself kills that driver's actors.
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -112,3 +113,33 @@ def test_engine_ray_without_ray_says_how_to_install(tmp_path, monkeypatch, capsy
         recipe.main([f"input={tmp_path / 'a.jsonl'}", f"output={tmp_path / 'out'}", "engine=ray"])
     assert exc.value.code == EXIT_USER_ERROR
     assert "pip install 'codepii[ray]'" in capsys.readouterr().err
+
+
+@pytest.mark.ray
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_RAY, reason="needs the ray extra")
+def test_ray_actor_crash_at_every_fault_point_then_rerun_equals_a_clean_run(tmp_path, ray_address, monkeypatch):
+    """CODEPII_FAULT in the driver reaches the actors (runtime_env); the actor dies at the point
+    (no restart), leaves shard b as a killed local run would, and a rerun repairs it. The rerun uses
+    the local engine (one Ray actor start less per point; Ray == local is the test above)."""
+    from test_mask_faults import CRASH_STATE, SHARD, make_inputs as fault_inputs, snapshot as fault_snapshot, state
+
+    from codepii.faults import POINTS
+    from codepii.mask.ray_engine import RayExecutor
+
+    inputs = tmp_path / "in"
+    fault_inputs(inputs)
+    base = ["detector.kind=patterns", "batch_rows=4"]
+    LocalExecutor(load_config(MaskConfig, None, [f"input={inputs}/*", f"output={tmp_path / 'ref'}", *base])).run()
+    expected = fault_snapshot(tmp_path / "ref")
+    for point in POINTS:
+        out = tmp_path / point
+        cfg = load_config(MaskConfig, None, [f"input={inputs}/*", f"output={out}", "engine=ray", "ray.workers=1",
+                                             "ray.max_restarts=0", *base])
+        monkeypatch.setenv("CODEPII_FAULT", f"{point}:{SHARD}")
+        crashed = {Path(r.input).name: r.status for r in RayExecutor(cfg).run().results}
+        assert crashed[SHARD] == "failed" and crashed["c.parquet"] == "failed", point  # the only actor died
+        assert state(out) == CRASH_STATE[point], point
+        monkeypatch.delenv("CODEPII_FAULT")
+        assert LocalExecutor(dataclasses.replace(cfg, engine="local")).run().ok, point
+        assert fault_snapshot(out) == expected, point

@@ -28,6 +28,8 @@ class RayConfig:
     cpus_per_worker: float = 1.0
     # CPUs for a local Ray instance started by this process (None: all of them).
     num_cpus: int | None = None
+    # A crashed actor (OOM, lost node) is restarted this many times and its shard redone from scratch.
+    max_restarts: int = 2
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,8 @@ class RayExecutor(Executor):
         worker = ray.remote(ShardWorker).options(
             num_cpus=self.cfg.ray.cpus_per_worker,
             num_gpus=self.cfg.ray.gpus_per_worker,
-            max_restarts=2,  # a crashed actor (OOM, lost node) comes back ...
-            max_task_retries=2,  # ... and its shard is redone from scratch
+            max_restarts=self.cfg.ray.max_restarts,  # a crashed actor (OOM, lost node) comes back ...
+            max_task_retries=self.cfg.ray.max_restarts,  # ... and its shard is redone from scratch
             runtime_env=fault_env(),
         )
         return [worker.remote(self.cfg) for _ in range(n)]
