@@ -146,7 +146,7 @@ def test_unreadable_shards_are_reported_and_the_rest_finishes(tmp_path, caplog):
     assert not summary.ok and (t["done"], t["failed"]) == (2, 3), t["errors"]
     assert any("corrupt.jsonl.zst" in e for e in t["errors"])
     assert any("bad.jsonl line 2" in e for e in t["errors"]) and any("trunc.parquet" in e for e in t["errors"])
-    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == ["empty.jsonl", "good.jsonl"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == ["config.yaml", "empty.jsonl", "good.jsonl"]
     assert "trunc.parquet" in caplog.text
 
 

@@ -99,7 +99,7 @@ def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) ->
         return
     os.makedirs(cfg.output, exist_ok=True)
     if rank == 0:
-        save_resolved_config(cfg, cfg.output, name="_config.yaml")
+        save_resolved_config(cfg, cfg.output)
     name = "_summary.json" if world == 1 else f"_summary.rank{rank}.json"
     with open(os.path.join(cfg.output, name), "w", encoding="utf-8") as f:
         json.dump(summary.totals(), f, indent=1)
