@@ -18,7 +18,7 @@ import os
 import sys
 import time
 
-from codepii.config import to_dict
+from codepii.config import save_resolved_config, to_dict
 from codepii.detect import DETECTOR_KINDS
 from codepii.detect.cli import add_detector_arguments, detector_config_from_args
 from codepii.errors import CodepiiError, exit_on_user_error
@@ -136,6 +136,10 @@ def main(argv=None) -> int:
         from codepii.report_html import render_html
 
         write_text(args.report, render_html(results, metrics, args.gold, args.max_files))
+    first_output = args.json or args.markdown or args.report
+    if first_output:  # the arguments and each detector's resolved config, beside the first output
+        save_resolved_config({"args": vars(args), "detectors": {n: r["detector"] for n, r in runs.items()
+                                                               if "detector" in r}}, first_output)
     return 0
 
 

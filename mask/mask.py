@@ -9,7 +9,7 @@
 Writes one masked shard per input shard (same format, rows, order and other
 columns; the text column masked; a ``pii`` column of spans in original
 offsets), ``_rejects/`` for rows that could not be processed, ``_manifests/``
-for finished shards, ``_config.yaml`` and ``_summary.json``. A rerun
+for finished shards, ``config.yaml`` and ``_summary.json``. A rerun
 skips finished shards and redoes the rest. Exit code 0 when every shard was
 masked, 2 on a config error or when a shard could not be read.
 """

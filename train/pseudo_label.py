@@ -15,11 +15,11 @@ import argparse
 import sys
 from collections import Counter
 
-from codepii.config import load_config, save_config
-from codepii.errors import ConfigError, exit_on_user_error
+from codepii.config import load_config, save_resolved_config
+from codepii.errors import exit_on_user_error
 from codepii.labels import MAIN_CATEGORIES
 from codepii.progress import progress
-from codepii.pseudo_label import PseudoLabelConfig, pseudo_records
+from codepii.pseudo_label import PseudoLabelConfig, pseudo_records, require_paths
 from codepii.io import entities_type, iter_batches, open_writer, require_columns
 
 
@@ -30,11 +30,7 @@ def setup_config(argv) -> PseudoLabelConfig:
     parser.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides")
     args = parser.parse_args(argv)
     cfg = load_config(PseudoLabelConfig, args.config, args.overrides)
-    for key in ("input", "output"):
-        if not getattr(cfg, key):
-            raise ConfigError(f"config key {key!r} is required; set {key}=...")
-    cfg.detector.require_model()
-    return cfg
+    return require_paths(cfg)
 
 
 def setup_detector(cfg: PseudoLabelConfig):
@@ -66,7 +62,7 @@ def main(argv=None) -> int:
             writer.write_batch(out)
             seen, kept = seen + len(batch), kept + len(out)
             counts.update(e["category"] for r in out for e in r["entities"])
-    save_config(cfg, cfg.output + ".config.yaml")  # beside the output file: its resolved config
+    save_resolved_config(cfg, cfg.output)
     print(f"{seen} files read, {kept} kept, {seen - kept} dropped; entities: "
           + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) + f" -> {cfg.output}")
     return 0

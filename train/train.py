@@ -20,12 +20,12 @@ import shutil
 import sys
 import time
 
-from codepii.config import load_config, save_config
+from codepii.config import load_config, save_resolved_config
 from codepii.errors import CodepiiError, exit_on_user_error
 from codepii.io import write_json
 from codepii.labels import IGNORE_INDEX, OUTSIDE, TagSet, begin_tag, inside_tag
 from codepii.progress import progress
-from codepii.train_config import MINILM, TINY, TrainConfig, check_train_config, flatten_config
+from codepii.train_config import MINILM, TINY, TrainConfig, flatten_config, require_data
 from codepii.train_data import (
     MODEL_COLUMNS,
     LengthGroupedBatchSampler,
@@ -61,7 +61,7 @@ def setup_config(argv) -> TrainConfig:
     parser.add_argument("--config", help="a YAML under configs/train/ (defaults apply without one)")
     parser.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides")
     args = parser.parse_args(argv)
-    return check_train_config(load_config(TrainConfig, args.config, args.overrides))
+    return require_data(load_config(TrainConfig, args.config, args.overrides))
 
 
 def setup_accelerator(cfg: TrainConfig):
@@ -77,7 +77,7 @@ def setup_accelerator(cfg: TrainConfig):
     set_seed(cfg.seed)
     if accelerator.is_main_process:
         os.makedirs(cfg.output_dir, exist_ok=True)
-        save_config(cfg, os.path.join(cfg.output_dir, "config.yaml"))
+        save_resolved_config(cfg, cfg.output_dir)
     if cfg.logging.tensorboard:
         accelerator.init_trackers("tb", config=flatten_config(cfg))
     return accelerator
@@ -209,6 +209,20 @@ def evaluate(model, eval_loader, accelerator, tagset: TagSet, loss_fn) -> dict:
     return scores
 
 
+def keep_best(cfg: TrainConfig, accelerator, state: TrainState, scores: dict, save) -> None:
+    """Log an evaluation; ``save()`` the model when it is the best so far. Patience counts evals
+    without a better F1; a tie on F1 with a lower eval loss still replaces the best model."""
+    f1 = scores["micro"]["f1"]
+    per_class = {f"eval/{k}_f1": v["f1"] for k, v in scores.items() if isinstance(v, dict)}
+    accelerator.log(per_class | {"eval/loss": scores["loss"]}, step=state.step)
+    log_jsonl(cfg, accelerator, {"step": state.step, "eval": scores})
+    accelerator.print(f"step {state.step}: eval micro F1 {f1:.4f} (best {max(state.best_f1, 0):.4f})")
+    state.bad_evals = 0 if f1 > state.best_f1 else state.bad_evals + 1
+    if (f1, -scores["loss"]) > (state.best_f1, -state.best_loss):
+        state.best_f1, state.best_loss, state.best_step = f1, scores["loss"], state.step
+        save()
+
+
 def save_best_model(cfg: TrainConfig, accelerator, model, tokenizer, tagset: TagSet, data_hash: str, scores: dict):
     """Write ``output_dir/model`` (a codepii model dir) via a temporary dir and a rename."""
     from codepii.model import ModelMeta, save_model_dir
@@ -315,17 +329,8 @@ def main(argv=None) -> int:
                 losses, t0, tokens = [], time.time(), 0
             if state.step % eval_every == 0 or state.step == total_steps:
                 scores = evaluate(model, eval_loader, accelerator, tagset, loss_fn)
-                f1 = scores["micro"]["f1"]
-                per_class = {f"eval/{k}_f1": v["f1"] for k, v in scores.items() if isinstance(v, dict)}
-                accelerator.log(per_class | {"eval/loss": scores["loss"]}, step=state.step)
-                log_jsonl(cfg, accelerator, {"step": state.step, "eval": scores})
-                accelerator.print(f"step {state.step}: eval micro F1 {f1:.4f} (best {max(state.best_f1, 0):.4f})")
-                # patience counts evals without a better F1; a tie on F1 with a
-                # lower eval loss still replaces the best model
-                state.bad_evals = 0 if f1 > state.best_f1 else state.bad_evals + 1
-                if (f1, -scores["loss"]) > (state.best_f1, -state.best_loss):
-                    state.best_f1, state.best_loss, state.best_step = f1, scores["loss"], state.step
-                    save_best_model(cfg, accelerator, model, tokenizer, tagset, data_hash, scores)
+                keep_best(cfg, accelerator, state, scores, lambda: save_best_model(
+                    cfg, accelerator, model, tokenizer, tagset, data_hash, scores))
                 stop = cfg.eval.patience > 0 and state.bad_evals >= cfg.eval.patience
             if state.step % save_every == 0 or state.step == total_steps or stop:
                 save_checkpoint(cfg, accelerator, tokenizer, state.step)
@@ -336,12 +341,17 @@ def main(argv=None) -> int:
         else:
             state.epoch, state.batch_in_epoch = state.epoch + 1, 0
     bar.close()
-    summary = {"best_step": state.best_step, "best_micro_f1": state.best_f1, "steps": state.step, "stopped_early": stop}
+    finish(cfg, accelerator, state, stop)
+    return 0
+
+
+def finish(cfg: TrainConfig, accelerator, state: TrainState, stopped_early: bool) -> None:
+    summary = {"best_step": state.best_step, "best_micro_f1": state.best_f1, "steps": state.step,
+               "stopped_early": stopped_early}
     if accelerator.is_main_process:
         write_json(os.path.join(cfg.output_dir, "metrics.json"), summary)
     accelerator.print(f"done: {json.dumps(summary)}; best model in {os.path.join(cfg.output_dir, 'model')}")
     accelerator.end_training()
-    return 0
 
 
 if __name__ == "__main__":

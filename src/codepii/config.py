@@ -197,16 +197,14 @@ def save_config(cfg: Any, path: str) -> None:
     write_text(path, yaml.safe_dump(to_dict(cfg), sort_keys=False, allow_unicode=True))
 
 
-RESOLVED_CONFIG_NAME = "config.yaml"
+def save_resolved_config(cfg: Any, output: str) -> str:
+    """The resolved config beside a command's outputs; returns its path.
 
-
-def save_resolved_config(cfg: Any, output_dir: str, name: str = RESOLVED_CONFIG_NAME) -> str:
-    """The resolved config beside a command's outputs: ``output_dir/config.yaml``; returns its path.
-
-    Every recipe and command that writes outputs calls this, so a run can be
-    repeated from what it left behind (``--config output_dir/config.yaml``).
+    ``output`` is what the command wrote: a directory gets ``output/config.yaml``,
+    a file ``FILE.config.yaml``. Every recipe and command that writes outputs
+    calls this, so a run can be repeated from what it left behind.
     """
-    path = os.path.join(output_dir, name)
+    path = os.path.join(output, "config.yaml") if os.path.isdir(output) else output + ".config.yaml"
     save_config(cfg, path)
     return path
 

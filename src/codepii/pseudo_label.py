@@ -61,6 +61,15 @@ class PseudoLabelConfig:
             raise ConfigError("config key 'detector.kind': pseudo-labels need scores from a model (model or hybrid)")
 
 
+def require_paths(cfg: PseudoLabelConfig) -> PseudoLabelConfig:
+    """A run needs ``input``, ``output`` and ``detector.model`` (the rules alone need none)."""
+    for key in ("input", "output"):
+        if not getattr(cfg, key):
+            raise ConfigError(f"config key {key!r} is required; set {key}=...")
+    cfg.detector.require_model()
+    return cfg
+
+
 def trigger_category(text: str, span: Span, cfg: PseudoLabelConfig) -> str | None:
     """The class of the trigger word closest before ``span`` on its line, or None without one."""
     line_start = text.rfind("\n", 0, span.start) + 1

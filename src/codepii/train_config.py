@@ -1,7 +1,7 @@
 """The training recipe's typed config (``train/train.py --config configs/train/X.yaml``).
 
 One frozen dataclass per YAML section; the YAML key, the field and the dotted
-override share one name (``optim.lr=3e-5``). ``check_train_config`` catches the
+override share one name (``optim.lr=3e-5``). ``TrainConfig.__post_init__`` catches the
 combinations a type cannot express, naming the key and the fix.
 """
 from __future__ import annotations
@@ -108,43 +108,52 @@ class TrainConfig:
     checkpoint: CheckpointConfig = field(default_factory=CheckpointConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 
+    def __post_init__(self) -> None:
+        """Reject values a type cannot catch (STYLE.md: load_config returns a valid config or raises)."""
+        if self.data.eval is None and not 0 < self.data.eval_fraction < 1:
+            raise ConfigError(
+                f"config key 'data.eval_fraction' must be in (0, 1) when data.eval is null, got {self.data.eval_fraction}"
+            )
+        if self.max_steps < 0:
+            raise ConfigError(f"config key 'max_steps' must be >= 0, got {self.max_steps}")
+        if self.max_steps == 0:
+            _positive(self.epochs, "epochs")
+        _positive(self.optim.lr, "optim.lr")
+        _positive(self.batch.per_device, "batch.per_device")
+        _positive(self.batch.grad_accum_steps, "batch.grad_accum_steps")
+        _positive(self.batch.eval_per_device, "batch.eval_per_device")
+        if len(self.optim.adam_betas) != 2:
+            raise ConfigError(f"config key 'optim.adam_betas' needs two values, got {list(self.optim.adam_betas)}")
+        if not 0 <= self.labels.stride < self.labels.max_length // 2:
+            raise ConfigError(
+                f"config key 'labels.stride' must be >= 0 and < labels.max_length / 2 "
+                f"({self.labels.max_length // 2}), got {self.labels.stride}"
+            )
+        try:
+            resolve_mapping(self.labels.mapping)
+        except ValueError as exc:
+            raise ConfigError(f"config key 'labels.mapping': {exc}") from None
+        for key in list(self.labels.class_weights) + list(self.labels.thresholds):
+            if key not in MAIN_CATEGORIES and key != OUTSIDE:
+                raise ConfigError(
+                    f"config key 'labels.*.{key}' is not a training class; use one of {', '.join(MAIN_CATEGORIES)} or O"
+                )
+        if self.resume and self.resume_from:
+            raise ConfigError("set either 'resume=true' (newest checkpoint in output_dir) or 'resume_from=PATH', not both")
+
 
 def _positive(value: float, key: str) -> None:
     if value <= 0:
         raise ConfigError(f"config key {key!r} must be > 0, got {value!r}")
 
 
-def check_train_config(cfg: TrainConfig, require_data: bool = True) -> TrainConfig:
-    """Reject values a type cannot catch; returns ``cfg`` unchanged."""
-    if require_data and not cfg.data.train:
+def require_data(cfg: TrainConfig) -> TrainConfig:
+    """A training run needs ``data.train`` (a config without it still loads, e.g. to be completed by overrides)."""
+    if not cfg.data.train:
         raise ConfigError("config key 'data.train' is required; set data.train=PATH (gold records)")
-    if cfg.data.eval is None and not 0 < cfg.data.eval_fraction < 1:
-        raise ConfigError(f"config key 'data.eval_fraction' must be in (0, 1) when data.eval is null, got {cfg.data.eval_fraction}")
-    if cfg.max_steps < 0:
-        raise ConfigError(f"config key 'max_steps' must be >= 0, got {cfg.max_steps}")
-    if cfg.max_steps == 0:
-        _positive(cfg.epochs, "epochs")
-    _positive(cfg.optim.lr, "optim.lr")
-    _positive(cfg.batch.per_device, "batch.per_device")
-    _positive(cfg.batch.grad_accum_steps, "batch.grad_accum_steps")
-    _positive(cfg.batch.eval_per_device, "batch.eval_per_device")
-    if len(cfg.optim.adam_betas) != 2:
-        raise ConfigError(f"config key 'optim.adam_betas' needs two values, got {list(cfg.optim.adam_betas)}")
-    if not 0 <= cfg.labels.stride < cfg.labels.max_length // 2:
-        raise ConfigError(
-            f"config key 'labels.stride' must be >= 0 and < labels.max_length / 2 "
-            f"({cfg.labels.max_length // 2}), got {cfg.labels.stride}"
-        )
-    try:
-        resolve_mapping(cfg.labels.mapping)
-    except ValueError as exc:
-        raise ConfigError(f"config key 'labels.mapping': {exc}") from None
-    for key in list(cfg.labels.class_weights) + list(cfg.labels.thresholds):
-        if key not in MAIN_CATEGORIES and key != OUTSIDE:
-            raise ConfigError(f"config key 'labels.*.{key}' is not a training class; use one of {', '.join(MAIN_CATEGORIES)} or O")
-    if cfg.resume and cfg.resume_from:
-        raise ConfigError("set either 'resume=true' (newest checkpoint in output_dir) or 'resume_from=PATH', not both")
     return cfg
+
+
 
 
 def flatten_config(cfg: TrainConfig) -> dict:

@@ -48,7 +48,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     """Outputs and rejects byte for byte; manifests without their timings and absolute paths."""
     files = {}
     for p in sorted(out.rglob("*")):
-        if not p.is_file() or p.name.startswith("_summary") or p.name == "_config.yaml":
+        if not p.is_file() or p.name.startswith("_summary") or p.name == "config.yaml":
             continue
         data = p.read_bytes()
         if "_manifests" in p.parts:

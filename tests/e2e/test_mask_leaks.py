@@ -89,7 +89,7 @@ def test_no_gold_value_in_any_file_or_log_line(tmp_path):
     assert totals["rows_rejected"] == 5 and totals["rows_in"] == totals["rows_out"] + 5
     files = [p for p in out.rglob("*") if p.is_file()]
     kinds = {p.parent.name for p in files} | {p.name for p in files}
-    assert {"_rejects", "_manifests", "_summary.json", "_config.yaml", "a.jsonl", "c.parquet"} <= kinds
+    assert {"_rejects", "_manifests", "_summary.json", "config.yaml", "a.jsonl", "c.parquet"} <= kinds
     texts = {"stderr": run.stderr, "stdout": run.stdout}
     for p in files:  # every file, decoded: Parquet and zstd as their rows
         texts[str(p)] = json.dumps(read_records(str(p)), ensure_ascii=False) if p.suffix in (".parquet", ".zst") \

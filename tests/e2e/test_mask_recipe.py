@@ -71,7 +71,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and "_manifests" not in p.parts and not p.name.startswith("_summary") and p.name != "_config.yaml"
+        if p.is_file() and "_manifests" not in p.parts and not p.name.startswith("_summary") and p.name != "config.yaml"
     }
 
 

@@ -11,9 +11,9 @@ CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 
 
 def _train(path: str, overrides: list[str]) -> None:
-    from codepii.train_config import TrainConfig, check_train_config
+    from codepii.train_config import TrainConfig, require_data
 
-    check_train_config(load_config(TrainConfig, path, overrides))
+    require_data(load_config(TrainConfig, path, overrides))
 
 
 def _mask(path: str, overrides: list[str]) -> None:

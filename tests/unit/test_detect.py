@@ -110,6 +110,10 @@ def test_detect_command_patterns(tmp_path, capsys):
     assert rows[0]["entities"] == [{"start": 9, "end": 19, "category": "EMAIL", "score": 0.95}]
     assert rows[1]["entities"] == []
     assert "2 records" in capsys.readouterr().out
+    import yaml
+
+    resolved = yaml.safe_load((tmp_path / "pred.jsonl.config.yaml").read_text())
+    assert resolved["detector"]["kind"] == "patterns" and resolved["out"] == str(out)
 
 
 @pytest.mark.parametrize(
@@ -117,7 +121,8 @@ def test_detect_command_patterns(tmp_path, capsys):
     [
         (["--detector", "model"], "needs --model"),
         (["--detector", "patterns", "--threshold", "KEY"], "CATEGORY=PROBABILITY"),
-        (["--detector", "patterns", "--option", "nope=1"], "nope"),
+        (["--detector", "patterns", "--option", "nope=1"], "--option 'nope'"),
+        (["--detector", "patterns", "--option", "filters.min_char=1"], "--option 'filters.min_char'"),
         (["--detector", "patterns", "--text-column", "text"], "no column 'text'"),
         (["--detector", "model", "--model", "/nonexistent/model"], "no such model directory"),
     ],

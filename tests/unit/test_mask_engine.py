@@ -150,7 +150,7 @@ def test_unreadable_shards_are_reported_and_the_rest_finishes(tmp_path, caplog):
     assert not summary.ok and (t["done"], t["failed"]) == (3, 2), t["errors"]
     assert any("corrupt.jsonl.zst" in e for e in t["errors"]) and any("trunc.parquet" in e for e in t["errors"])
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == [
-        "bad.jsonl", "empty.jsonl", "good.jsonl"]
+        "bad.jsonl", "config.yaml", "empty.jsonl", "good.jsonl"]
     assert "trunc.parquet" in caplog.text
 
 

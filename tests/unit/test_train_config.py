@@ -2,7 +2,7 @@ import pytest
 
 from codepii.config import load_config
 from codepii.errors import ConfigError
-from codepii.train_config import TrainConfig, check_train_config, flatten_config
+from codepii.train_config import TrainConfig, flatten_config, require_data
 
 
 def test_defaults_and_dotted_overrides():
@@ -11,7 +11,7 @@ def test_defaults_and_dotted_overrides():
         None,
         ["data.train=a.jsonl", "optim.lr=3e-5", "labels.mapping=reference", "labels.class_weights={KEY: 2}", "max_steps=7"],
     )
-    check_train_config(cfg)
+    require_data(cfg)
     assert cfg.data.train == "a.jsonl" and cfg.optim.lr == 3e-5 and cfg.max_steps == 7
     assert cfg.labels.mapping == "reference" and cfg.labels.class_weights["KEY"] == 2.0
     assert cfg.mixed_precision == "no" and cfg.model.name_or_path == "tiny"
@@ -19,7 +19,7 @@ def test_defaults_and_dotted_overrides():
 
 def test_mapping_may_be_a_dict_and_lists_of_paths():
     cfg = load_config(TrainConfig, None, ["data.train=[a.jsonl, b.parquet]", "labels.mapping={ID: O}"])
-    check_train_config(cfg)
+    require_data(cfg)
     assert cfg.data.train == ("a.jsonl", "b.parquet") and cfg.labels.mapping["ID"] == "O"
 
 
@@ -47,15 +47,14 @@ def test_bad_keys_name_the_key(override, key):
         ("resume_from=x", "not both"),
     ],
 )
-def test_check_rejects_what_types_cannot(override, needle):
-    cfg = load_config(TrainConfig, None, ["data.train=a.jsonl", "resume=true" if "resume_from" in override else "seed=0", override])
+def test_loading_rejects_what_types_cannot(override, needle):
     with pytest.raises(ConfigError, match=needle):
-        check_train_config(cfg)
+        load_config(TrainConfig, None, ["data.train=a.jsonl", "resume=true" if "resume_from" in override else "seed=0", override])
 
 
 def test_data_train_is_required():
     with pytest.raises(ConfigError, match="data.train"):
-        check_train_config(TrainConfig())
+        require_data(TrainConfig())
 
 
 def test_flatten_config_gives_scalars_for_tensorboard():

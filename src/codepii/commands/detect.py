@@ -41,6 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from collections import deque
 
+    from ..config import save_resolved_config, to_dict
     from ..detect import build_detector
     from ..detect.cli import detector_config_from_args
     from ..errors import RecordError
@@ -49,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.batch_rows < 1:
         raise RecordError("--batch-rows must be at least 1")
-    detector = build_detector(detector_config_from_args(args, args.detector))
+    cfg = detector_config_from_args(args, args.detector)
+    detector = build_detector(cfg)
     rows = chars = spans = 0
     started = time.perf_counter()
     bar = progress(unit=" rec", desc=f"detect ({args.detector})")
@@ -80,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
             bar.update(len(batch))
             bar.set_postfix_str(f"{chars / 1e6 / max(time.perf_counter() - started, 1e-9):.2f} MB/s", refresh=False)
     bar.close()
+    save_resolved_config({"input": list(args.input), "out": args.out, "text_column": args.text_column,
+                          "batch_rows": args.batch_rows, "detector": to_dict(cfg)}, args.out)
     seconds = time.perf_counter() - started
     print(f"{rows} records, {chars / 1e6:.2f} MB, {spans} spans in {seconds:.1f}s -> {args.out}")
     return 0

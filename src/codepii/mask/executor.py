@@ -98,8 +98,9 @@ def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) ->
     """The resolved config (rank 0) and this rank's summary beside the outputs (local output dirs)."""
     if is_url(cfg.output):
         return
+    os.makedirs(cfg.output, exist_ok=True)  # save_resolved_config writes into it when it is a directory
     if rank == 0:
-        save_resolved_config(cfg, cfg.output, name="_config.yaml")
+        save_resolved_config(cfg, cfg.output)
     name = "_summary.json" if world == 1 else f"_summary.rank{rank}.json"
     write_json(os.path.join(cfg.output, name), summary.totals(), indent=1)
 
