@@ -34,4 +34,4 @@ def test_validate_ok_and_bad_input_is_one_line_exit_2(tmp_path):
     r = run("validate", str(bad))
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0
-    assert "b.jsonl line 2: invalid JSON" in r.stderr and "Traceback" not in r.stderr
+    assert "b.jsonl line 2 (byte 94): invalid JSON" in r.stderr and "Traceback" not in r.stderr
