@@ -21,6 +21,7 @@ import sys
 from codepii.config import load_config, split_config_args
 from codepii.errors import EXIT_USER_ERROR, exit_on_user_error
 from codepii.mask.config import MaskConfig, require_paths
+from codepii.mask.run import run_masking
 
 log = logging.getLogger("mask")
 
@@ -46,16 +47,6 @@ def setup_config(args: argparse.Namespace, overrides: list[str]) -> MaskConfig:
     return cfg
 
 
-def run_engine(cfg: MaskConfig):
-    if cfg.engine == "ray":
-        from codepii.mask.ray_engine import RayExecutor
-
-        return RayExecutor(cfg).run()
-    from codepii.mask.executor import LocalExecutor
-
-    return LocalExecutor(cfg).run()
-
-
 @exit_on_user_error
 def main(argv: list[str] | None = None) -> int:
     args, overrides = parse_args(sys.argv[1:] if argv is None else argv)
@@ -65,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         datefmt="%H:%M:%S",
     )
     cfg = setup_config(args, overrides)
-    summary = run_engine(cfg)
+    summary = run_masking(cfg)  # the local or the Ray engine (also behind `codepii mask`)
     print(summary.format(), file=sys.stderr)
     return 0 if summary.ok else EXIT_USER_ERROR
 
