@@ -11,6 +11,7 @@ import gzip
 import importlib.util
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -131,6 +132,10 @@ def test_datatrove_step_drops_or_raises_on_a_bad_doc(tmp_path):
     step = CodepiiMasker(max_text_bytes=50)
     assert [d.id for d in step.run(iter(docs))] == ["ok"]
     assert step.stats["dropped_bad_docs"].total == 1
+    first = step._masker
+    assert [d.text for d in step.run(iter(docs[:1]), rank=1)] == ["mail <EMAIL>"]
+    assert step._masker is first  # one Masker (one model load) per process, not per task
+    assert pickle.loads(pickle.dumps(step)).config == step.config  # pickles to workers as plain config
     with pytest.raises(RecordError, match="document 'big': text is 100 bytes"):
         list(CodepiiMasker(max_text_bytes=50, bad_docs="raise").run(iter(docs)))
 

@@ -149,3 +149,16 @@ def test_import_codepii_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[] Masker False"
+
+
+def test_ray_actor_loads_once_and_masks_arrow_and_dict_batches():
+    pa = pytest.importorskip("pyarrow")
+    np = pytest.importorskip("numpy")
+    from codepii.adapters.ray_data import MaskerActor
+
+    actor = MaskerActor(bad_rows="null", **{"placeholders.EMAIL": "<E>"})
+    assert actor.masker._detector is not None  # built in __init__: once per actor
+    out = actor(pa.table({"id": [1, 2], "content": ["to ann@corp-mail.org", None]}))
+    assert out.column("content").to_pylist() == ["to <E>", None] and out.column("pii").to_pylist()[1] is None
+    out = actor({"id": np.array([1]), "content": np.array(["to ann@corp-mail.org"], dtype=object)})
+    assert out["content"] == ["to <E>"] and out["id"] == [1]

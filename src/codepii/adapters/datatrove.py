@@ -11,9 +11,9 @@
         JsonlWriter("masked/"),
     ], tasks=4, logging_dir="logs/").run()
 
-The step holds only its config; each datatrove task builds its own Masker
-(one detector, one model load) when it starts, so the pipeline pickles to
-Slurm and local workers. Documents go to the detector ``batch_rows`` at a
+The step holds only its config when it is pickled to Slurm or local
+workers; the first task a process runs builds the Masker (one detector, one
+model load) and later tasks in that process reuse it. Documents go to the detector ``batch_rows`` at a
 time, the same batches as ``mask/mask.py`` on the same rows. A document the
 engine would reject (text over ``max_text_bytes``, detector failure) is
 dropped and counted in the step's stats (``bad_docs="drop"``), or stops the
@@ -55,13 +55,16 @@ class CodepiiMasker(PipelineStep):
         # Resolved and checked now, in the driver, into plain data that pickles to any worker;
         # each task builds its own Masker (and loads the model) when it runs.
         self.config = to_dict(Masker.from_config(config, **overrides).config)
+        self._masker: Masker | None = None  # built by the first task this process runs, reused by the next ones
         self.metadata_key = metadata_key
         self.bad_docs = bad_docs
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> Iterator[Document]:
         if data is None:
             return
-        masker = Masker.from_config(self.config)
+        if self._masker is None:
+            self._masker = Masker.from_config(self.config)
+        masker = self._masker
         while docs := list(itertools.islice(data, masker.config.batch_rows)):
             with self.track_time(unit="batch"):
                 results = masker.mask_rows([doc.text for doc in docs])
