@@ -28,6 +28,9 @@ PALETTE = ("#e6194B", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f
 COLOURS: Mapping[str, str] = dict(zip([c for c in CATEGORIES if c != AMBIGUOUS], PALETTE))
 LABELS_NAME, VERDICT_NAME, TEXT_NAME = "label", "verdict", "text"
 TASK_KEYS = ("chunk_id", "file_id", "start_line", "char_offset", "text")
+# One model version for every pre-annotation: Label Studio shows a validator only the
+# predictions of the project's model version, so a per-worker version would hide most.
+PREDICTION_MODEL_VERSION = "codepii-labeling"
 
 
 def _labels_xml(project: str) -> str:
@@ -80,7 +83,7 @@ def validation_tasks(labelings: Iterable[Labeling], chunk_texts: Mapping[str, st
         text = chunk_texts[lab.chunk_id]
         data = {"chunk_id": lab.chunk_id, "project": lab.project, "assignment_id": lab.assignment_id, "text": text}
         result = [_result(s, text, i) for i, s in enumerate(lab.spans)]
-        tasks.append({"data": data, "predictions": [{"model_version": f"labeling-{lab.worker_id}", "result": result}]})
+        tasks.append({"data": data, "predictions": [{"model_version": PREDICTION_MODEL_VERSION, "result": result}]})
     return tasks
 
 
