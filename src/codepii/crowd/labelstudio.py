@@ -66,7 +66,8 @@ def labeling_tasks(chunks: Iterable[Mapping], project: str) -> list[dict]:
     return [{"data": {**{k: c[k] for k in TASK_KEYS}, "project": project}} for c in chunks]
 
 
-def _result(span: Span, text: str, index: int) -> dict:
+def span_result(span: Span, text: str, index: int) -> dict:
+    """A span as a Label Studio ``labels`` result (code-point offsets, the span's text for the check on import)."""
     return {
         "id": f"s{index}",
         "from_name": LABELS_NAME,
@@ -82,7 +83,7 @@ def validation_tasks(labelings: Iterable[Labeling], chunk_texts: Mapping[str, st
     for lab in labelings:
         text = chunk_texts[lab.chunk_id]
         data = {"chunk_id": lab.chunk_id, "project": lab.project, "assignment_id": lab.assignment_id, "text": text}
-        result = [_result(s, text, i) for i, s in enumerate(lab.spans)]
+        result = [span_result(s, text, i) for i, s in enumerate(lab.spans)]
         tasks.append({"data": data, "predictions": [{"model_version": PREDICTION_MODEL_VERSION, "result": result}]})
     return tasks
 
