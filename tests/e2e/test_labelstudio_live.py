@@ -7,19 +7,21 @@ temporary data dir.
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
 from codepii.cli import main
 from codepii.crowd.aggregate import aggregate
-from codepii.crowd.chunk import chunk_records, group_file_chunks
-from codepii.crowd.labelstudio import LABELS_NAME, TEXT_NAME, VERDICT_NAME, span_result
+from codepii.crowd.chunk import group_file_chunks
+from codepii.crowd.labelstudio import COLOURS, TEXT_NAME, VERDICT_NAME, resolve_offsets, span_result
 from codepii.crowd.ls_api import TOKEN_ENV, LabelStudioClient
 from codepii.crowd.ls_sync import project_title, set_projects
 from codepii.crowd.results import read_labelings, read_votes
 from codepii.crowd.simulate import CrowdConfig, simulate
-from codepii.labels import MAIN_CATEGORIES, main_category
+from codepii.labels import MAIN_CATEGORIES, main_category, subcategories_of
 from codepii.records import iter_records
+from codepii.spans import Span
 
 import labelstudio_live
 
@@ -91,7 +93,7 @@ def test_round_trip_through_label_studio(server, tmp_path, monkeypatch):
     assert main(["crowd", "push", "--tasks", str(tasks), *ls]) == 0
 
     # the simulated crowd labels through the API, each worker with its own token
-    crowd = simulate(CORPUS, {k: v for k, v in group_file_chunks(chunks).items()}, CROWD)
+    crowd = simulate(CORPUS, group_file_chunks(chunks), CROWD)
     workers = _workers(server, sorted({lab.worker_id for lab in crowd.labelings} | {v.worker_id for v in crowd.votes}))
     texts = {c["chunk_id"]: c["text"] for c in chunks}
     task_ids = _task_ids(admin, "e2e", "labeling", "chunk_id")
@@ -150,3 +152,88 @@ def _assert_truth_where_resolved(gold: dict) -> None:
         assert gold[record["id"]]["entities"] == want, record["id"]
         total += len(want)
     assert unresolved >= 1 and total >= 12  # the spammer was caught, and most spans came through
+
+
+# CRLF lines, an emoji before two names, non-ASCII names: where a front end that counted offsets
+# in UTF-16 units or CRLF as one character would highlight the wrong letters.
+SHOT = _record("hello.py", "# -*- coding: utf-8 -*-\r\n__author__ = 'Łukasz Żółć'  # 🚀\r\n"
+               "# 李伟 wrote this 😀; ask José Ñúñez\r\ndef hello():\r\n    return 'cześć'\r\n",
+               [("Łukasz Żółć", "NAME_LICENSE"), ("李伟", "NAME"), ("José Ñúñez", "NAME")])
+
+
+def _pixels_near(png: bytes, rgb: tuple[float, float, float], tolerance: int = 4) -> int:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)  # (height, width, 3)
+    return int((np.abs(pixels - np.array(rgb)).max(axis=2) <= tolerance).sum())
+
+
+def _rgb(hex_colour: str, alpha: float = 1.0) -> tuple[float, ...]:
+    """A colour painted with ``alpha`` over white."""
+    return tuple(alpha * int(hex_colour[i:i + 2], 16) + (1 - alpha) * 255 for i in (1, 3, 5))
+
+
+def _save(name: str, png: bytes, tmp_path) -> None:
+    (tmp_path / name).write_bytes(png)
+    if os.environ.get("CODEPII_SCREENSHOTS"):  # docs/img: CODEPII_SCREENSHOTS=docs/img pytest -k screens
+        with open(os.path.join(os.environ["CODEPII_SCREENSHOTS"], name), "wb") as f:
+            f.write(png)
+
+
+def test_screens_in_headless_chromium(server, tmp_path, monkeypatch):
+    monkeypatch.setenv(TOKEN_ENV, server.admin_token)
+    admin = LabelStudioClient(server.url, server.admin_token)
+    corpus, tasks, crowd_dir = tmp_path / "corpus.jsonl", tmp_path / "tasks", tmp_path / "crowd"
+    corpus.write_text(json.dumps(SHOT, ensure_ascii=False) + "\n", encoding="utf-8")
+    ls = ["--url", server.url, "--set", "shots"]
+    assert main(["crowd", "chunk", "--input", str(corpus), "--out", str(tasks), "--format", "label-studio"]) == 0
+    assert main(["crowd", "push", "--tasks", str(tasks), "--projects", "NAME", *ls]) == 0
+    (labeling, _, _), = set_projects(admin, "shots")
+    task = admin.tasks(labeling["id"])[0]
+    text = task["data"]["text"]
+    truth = [Span(e["start"], e["end"], e["category"]) for e in SHOT["entities"]]
+    labeler = _workers(server, ["labeler"])["labeler"]
+    labeler.annotate(task["id"], [span_result(s, text, i) for i, s in enumerate(truth)])
+    assert main(["crowd", "pull", "--out", str(crowd_dir), *ls]) == 0
+    assert main(["crowd", "validation-tasks", "--chunks", str(tasks / "chunks.jsonl"), "--labels",
+                 str(crowd_dir / "labels.jsonl"), "--out", str(tmp_path / "validation")]) == 0
+    assert main(["crowd", "push", "--tasks", str(tmp_path / "validation"), *ls]) == 0
+    validation = next(p for p, _, kind in set_projects(admin, "shots") if kind == "validation")
+    vtask = admin.tasks(validation["id"])[0]
+
+    for page in labelstudio_live.chromium_page(server, str(tmp_path)):
+        page.goto(f"{server.url}/projects/{labeling['id']}/data?task={task['id']}")
+        page.wait_for_selector(".codepii-code", timeout=60_000)
+        page.wait_for_timeout(1000)  # fonts and layout settle
+        shot = page.screenshot()
+        _save("label-studio-labeling.png", shot, tmp_path)
+        for category in subcategories_of("NAME"):  # the legend: each label in its own colour
+            assert page.get_by_text(category, exact=True).count() >= 1
+            assert _pixels_near(shot, _rgb(COLOURS[category])) > 30, category
+
+        page.goto(f"{server.url}/projects/{validation['id']}/data?task={vtask['id']}")
+        page.wait_for_selector(".htx-highlight", timeout=60_000)
+        page.wait_for_timeout(1000)
+        shot = page.screenshot()
+        _save("label-studio-validation.png", shot, tmp_path)
+        # the pre-annotation highlights exactly the labeled letters, after the CRLFs and the emoji
+        marked = page.eval_on_selector_all(".htx-highlight", "els => els.map(e => e.textContent)")
+        assert marked == [text[s.start:s.end] for s in truth]
+        for category in ("NAME", "NAME_LICENSE"):
+            assert _pixels_near(shot, _rgb(COLOURS[category], 0.3)) > 100, category
+        # a validator submits "correct" in the browser: the export keeps the spans and the verdict
+        page.click("input[name=correct]")
+        with page.expect_response(lambda r: "/annotations" in r.url and r.request.method == "POST") as posted:
+            page.get_by_role("button", name="Submit").click()
+        assert posted.value.ok
+    exported = admin.export(validation["id"])[0]["annotations"]
+    assert len(exported) == 1
+    spans = [r["value"] for r in exported[0]["result"] if r["type"] == "labels"]
+    assert [resolve_offsets(text, v["start"], v["end"], v["text"]) for v in spans] == [(s.start, s.end) for s in truth]
+    assert [(v["start"], v["end"]) for v in spans] == [(s.start, s.end) for s in truth]  # 1.23.2: code points, CRLF = 2
+    assert main(["crowd", "pull", "--out", str(crowd_dir), *ls]) == 0
+    (vote,) = read_votes(str(crowd_dir / "validations.jsonl"))
+    assert (vote.verdict, vote.worker_id, vote.chunk_id) == ("correct", labelstudio_live.ADMIN, task["data"]["chunk_id"])

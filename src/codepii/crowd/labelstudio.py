@@ -27,6 +27,7 @@ PALETTE = ("#e6194B", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f
            "#9A6324", "#469990", "#800000", "#808000", "#000075", "#bfef45")
 COLOURS: Mapping[str, str] = dict(zip([c for c in CATEGORIES if c != AMBIGUOUS], PALETTE))
 LABELS_NAME, VERDICT_NAME, TEXT_NAME = "label", "verdict", "text"
+CODE_CLASS = "codepii-code"
 TASK_KEYS = ("chunk_id", "file_id", "start_line", "char_offset", "text")
 # One model version for every pre-annotation: Label Studio shows a validator only the
 # predictions of the project's model version, so a per-worker version would hide most.
@@ -41,8 +42,10 @@ def _labels_xml(project: str) -> str:
 
 
 def _text_xml() -> str:
-    # pre + monospace: code keeps its indentation; symbol granularity: spans may start mid-token
-    return (f'  <View style="white-space: pre; font-family: monospace">\n'
+    # pre + monospace: code keeps its indentation; symbol granularity: spans may start mid-token.
+    # Label Studio's own font rule wins over an inline font-family, hence the <Style> (seen in Chromium).
+    return (f'  <Style>.{CODE_CLASS}, .{CODE_CLASS} * {{ font-family: monospace !important; }}</Style>\n'
+            f'  <View className="{CODE_CLASS}" style="white-space: pre">\n'
             f'    <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>\n  </View>')
 
 
