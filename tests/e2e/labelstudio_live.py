@@ -7,9 +7,12 @@ tokens from ``/api/token/``, as a person does in the web UI.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import http.cookiejar
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -83,11 +86,6 @@ class Server:
     admin_token: str
     data_dir: str
 
-    def session(self, email: str = ADMIN) -> Session:
-        s = Session(self.url)
-        s.form("/user/login/", email=email, password=PASSWORD)
-        return s
-
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log_path: str) -> None:
     deadline = time.monotonic() + HEALTH_TIMEOUT_SECONDS
@@ -106,21 +104,23 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log_path: str) -> None:
     pytest.fail(f"Label Studio did not serve /health within {HEALTH_TIMEOUT_SECONDS} s (exit {proc.poll()}):\n{tail}")
 
 
-def start(data_dir: str):
-    """Start Label Studio, yield a ``Server``, stop it (its whole process group)."""
-    exe = executable()
+@contextlib.contextmanager
+def _running(exe: str, data_dir: str):
+    """Label Studio serving ``data_dir`` on a free port; yields its URL, then stops its process group."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": data_dir, "LABEL_STUDIO_USERNAME": ADMIN,
            "LABEL_STUDIO_PASSWORD": PASSWORD, "LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false",
            "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "false"}
-    log_path = os.path.join(data_dir, "server.log")
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([exe, "start", "--no-browser", "--host", "127.0.0.1", "--port", str(port)],
+    log_path = data_dir.rstrip("/") + ".log"
+    with open(log_path, "a") as log:
+        # --host is only the URL Label Studio writes; --internal-host is the address it listens on
+        proc = subprocess.Popen([exe, "start", "--no-browser", "--host", "127.0.0.1", "--internal-host", "127.0.0.1",
+                                 "--port", str(port)],
                                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_healthy(url, proc, log_path)
-        yield Server(url, user_token(url, ADMIN, signup=False), data_dir)
+        yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -130,14 +130,41 @@ def start(data_dir: str):
             proc.wait(timeout=30)
 
 
+def _template(exe: str) -> str:
+    """Where a freshly migrated data dir of this executable is kept (with the admin user, nothing else)."""
+    key = hashlib.sha1(os.path.realpath(exe).encode()).hexdigest()[:12]
+    return os.path.expanduser(f"~/.cache/codepii/label-studio-template-{key}")
+
+
+def start(data_dir: str):
+    """Start Label Studio on an empty database, yield a ``Server``, stop it.
+
+    Migrating a new SQLite database is most of a first start (80-240 s here); a
+    copy of one migrated database is kept beside the venv, so later runs start
+    in ~30 s on a copy of it.
+    """
+    exe = executable()
+    template = _template(exe)
+    if os.path.isdir(template):
+        shutil.copytree(template, data_dir, dirs_exist_ok=True)
+    else:
+        with _running(exe, data_dir):
+            pass  # migrated, admin created
+        tmp = f"{template}.tmp{os.getpid()}"
+        shutil.copytree(data_dir, tmp)
+        try:
+            os.rename(tmp, template)
+        except OSError:  # another run made it first
+            shutil.rmtree(tmp, ignore_errors=True)
+    with _running(exe, data_dir) as url:
+        yield Server(url, user_token(url, ADMIN, signup=False), data_dir)
+
 BROWSER_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
 
 def chromium_page(server: Server, tmp_dir: str, width: int = 1100, height: int = 640):
     """A logged-in headless Chromium page (Playwright driving the system chromium); yields the page."""
-    import shutil
-
     exe = shutil.which("chromium") or "/usr/bin/chromium"
     try:
         from playwright.sync_api import sync_playwright

@@ -111,7 +111,7 @@ class LabelStudioClient:
 
     def tasks(self, project_id: int) -> list[dict]:
         """Every task of a project (id and data), all pages."""
-        return list(self._pages("/api/tasks/", key="tasks", project=project_id, fields="all"))
+        return list(self._pages("/api/tasks/", key="tasks", project=project_id))
 
     def import_tasks(self, project_id: int, tasks: list[Mapping]) -> dict:
         return self.call("POST", f"/api/projects/{project_id}/import", list(tasks))
