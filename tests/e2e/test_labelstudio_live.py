@@ -52,7 +52,7 @@ CORPUS = [
             [("Łukasz Żółć", "NAME_LICENSE"), ("李伟", "NAME"), ("José Ñúñez", "NAME"), ("Ólafur Arnalds", "NAME"),
              ("ólafur@hljóð.is", "EMAIL"), ("jñunez", "USERNAME"), ("Ünïcødé-päss", "PASSWORD")]),
 ]
-LINES_PER_CHUNK = 3
+LINES_PER_CHUNK = 6  # crlf.py in two chunks (file offsets != chunk offsets), the others whole
 CROWD = CrowdConfig(workers=5, mean_skill=1.0, skill_spread=0.0, spammers=0.2, min_votes=3, max_votes=3, seed=3)
 
 
