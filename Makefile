@@ -7,8 +7,13 @@ BIN := $(VENV)/bin
 # A GPU user sets TORCH='torch' (or a CUDA build) before `make`.
 TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.installed
+# Label Studio for the live crowd test (tests/e2e/test_labelstudio_live.py), in its own
+# venv outside the repo so that CI keeps it between runs; the test finds it there
+# (or at $CODEPII_LABEL_STUDIO, the path of a label-studio executable).
+LABEL_STUDIO_VENV ?= $(HOME)/.cache/codepii/label-studio-venv
+LABEL_STUDIO_VERSION := 1.23.2
 
-.PHONY: test demo bench minilm install clean
+.PHONY: test demo bench minilm install clean label-studio
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +21,18 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet "$(TORCH)"
-	$(BIN)/pip install --quiet -e ".[dev,ray]"
+	$(BIN)/pip install --quiet -e ".[dev,ray,datatrove]"
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(LABEL_STUDIO_VENV)/.installed:
+	rm -rf $(LABEL_STUDIO_VENV)
+	$(PYTHON) -m venv $(LABEL_STUDIO_VENV)
+	$(LABEL_STUDIO_VENV)/bin/pip install --quiet "label-studio==$(LABEL_STUDIO_VERSION)"
+	touch $@
+
+label-studio: $(LABEL_STUDIO_VENV)/.installed
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests -q

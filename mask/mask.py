@@ -22,6 +22,7 @@ import sys
 from codepii.config import load_config, split_config_args
 from codepii.errors import EXIT_USER_ERROR, exit_on_user_error
 from codepii.mask.config import MaskConfig, require_paths
+from codepii.mask.executor import make_executor
 
 log = logging.getLogger("mask")
 
@@ -47,13 +48,6 @@ def setup_config(args: argparse.Namespace, overrides: list[str]) -> MaskConfig:
     return cfg
 
 
-def run_engine(cfg: MaskConfig):
-    """engine=ray: an actor pool; workers=N: N local processes; else this process (mask/executor.py)."""
-    from codepii.mask.executor import make_executor
-
-    return make_executor(cfg).run()
-
-
 @exit_on_user_error
 def main(argv: list[str] | None = None) -> int:
     args, overrides = parse_args(sys.argv[1:] if argv is None else argv)
@@ -63,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         datefmt="%H:%M:%S",
     )
     cfg = setup_config(args, overrides)
-    summary = run_engine(cfg)
+    summary = make_executor(cfg).run()  # engine=ray, workers=N processes, or this process (as `codepii mask`)
     print(summary.format(), file=sys.stderr)
     return 0 if summary.ok else EXIT_USER_ERROR
 

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "synth": "codepii.commands.synth",
     "crowd": "codepii.commands.crowd",
     "detect": "codepii.commands.detect",
+    "mask": "codepii.commands.mask",
     "demo": "codepii.commands.demo",
 }
 
@@ -30,8 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="codepii",
         description="Detect and mask PII in source code: synthetic data, crowd aggregation, "
-        "detection and evaluation. Training, masking and evaluation recipes live in "
-        "train/train.py, mask/mask.py and eval/eval.py.",
+        "detection, masking and evaluation. The training, masking and evaluation recipes live in "
+        "train/train.py, mask/mask.py (also `codepii mask`) and eval/eval.py.",
     )
     parser.add_argument("--version", action="version", version=f"codepii {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -45,14 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(p)
-        p.set_defaults(_run=module.run)
+        p.set_defaults(_run=module.run, _takes_overrides=getattr(module, "TAKES_OVERRIDES", False))
     return parser
 
 
 @exit_on_user_error
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # key=value overrides after another flag (`mask input=A --config C output=B`) land in `extra`.
+    if extra and (not getattr(args, "_takes_overrides", False) or any(a.startswith("-") or "=" not in a for a in extra)):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.overrides = [*args.overrides, *extra]
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -30,7 +30,7 @@ def tasks(tmp_path):
 def test_help_of_every_step(capsys):
     r = run("--help")
     assert r.returncode == 0 and "usage: codepii crowd" in r.stdout
-    for step in ("chunk", "simulate", "aggregate", "validation-tasks"):
+    for step in ("chunk", "simulate", "aggregate", "validation-tasks", "push", "pull"):
         with pytest.raises(SystemExit) as exit_:
             main(["crowd", step, "--help"])
         assert exit_.value.code == 0 and f"usage: codepii crowd {step}" in capsys.readouterr().out

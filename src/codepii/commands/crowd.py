@@ -1,4 +1,4 @@
-"""``codepii crowd {chunk,simulate,aggregate,validation-tasks}``: the crowd stage."""
+"""``codepii crowd {chunk,simulate,aggregate,validation-tasks,push,pull}``: the crowd stage."""
 from __future__ import annotations
 
 import argparse
@@ -96,7 +96,38 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     v.add_argument("--out", required=True)
     v.add_argument("--project", choices=MAIN_CATEGORIES, help="project of Label Studio tasks without one")
     v.set_defaults(_crowd_run=run_validation_tasks)
+    _add_label_studio(sub, raw)
     p.set_defaults(_crowd_parser=p)
+
+
+def _add_label_studio(sub, raw) -> None:
+    from ..crowd.ls_api import TOKEN_ENV, URL_ENV
+    from ..labels import MAIN_CATEGORIES
+
+    auth = (f"The server is --url (or ${URL_ENV}); the token is read from ${TOKEN_ENV} (a personal access token, "
+            "Account & Settings in Label Studio), never from the command line, and never printed.")
+    u = sub.add_parser("push", help="create Label Studio projects and import tasks (idempotent)",
+                       description="Creates one project per main category, titled 'codepii SET PROJECT labeling' "
+                       "(tasks from `crowd chunk --format label-studio`) or '... validation' (tasks from "
+                       "`crowd validation-tasks`), unless it exists, and imports the tasks it does not have yet "
+                       "(by chunk_id / assignment_id): a rerun adds nothing. " + auth, formatter_class=raw)
+    u.add_argument("--tasks", required=True, help="folder with <PROJECT>/tasks.json and its config XML")
+    u.add_argument("--projects", nargs="+", choices=MAIN_CATEGORIES, help="only these (default: all found)")
+    u.add_argument("--labelings-per-task", type=int, default=1, help="annotators per labeling task (default 1)")
+    u.add_argument("--votes-per-task", type=int, default=3, help="validators per validation task (default 3)")
+    u.set_defaults(_crowd_run=run_push)
+    g = sub.add_parser("pull", help="export the Label Studio projects into labels.jsonl and validations.jsonl",
+                       description="Exports every project of --set as JSON (kept in OUT/exports/) and writes "
+                       "OUT/labels.jsonl and OUT/validations.jsonl, the inputs of `crowd validation-tasks` and "
+                       "`crowd aggregate`; workers are named by email. Files are replaced atomically; a rerun "
+                       "rewrites them from the server's current state. " + auth, formatter_class=raw)
+    g.add_argument("--out", required=True, help="output directory")
+    g.set_defaults(_crowd_run=run_pull)
+    for parser in (u, g):
+        parser.add_argument("--url", default=os.environ.get(URL_ENV, "http://localhost:8080"),
+                            help=f"Label Studio URL (default ${URL_ENV} or %(default)s)")
+        parser.add_argument("--set", default="default", dest="set_name",
+                            help="name of this task set in the project titles (default %(default)s)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -263,4 +294,37 @@ def run_validation_tasks(args: argparse.Namespace) -> int:
         _write_json(os.path.join(folder, "tasks.json"), validation_tasks(mine, chunk_texts))
         write_text(os.path.join(folder, "validation_config.xml"), validation_config(project))
     print(f"{len(labelings)} validation tasks in {len(projects)} projects -> {args.out}")
+    return 0
+
+
+def _client(args):
+    from ..crowd.ls_api import LabelStudioClient, token_from_env
+
+    return LabelStudioClient(args.url, token_from_env())
+
+
+def run_push(args: argparse.Namespace) -> int:
+    from ..crowd.ls_sync import push, read_task_sets
+    from ..errors import CodepiiError
+
+    if args.labelings_per_task < 1 or args.votes_per_task < 1:
+        raise CodepiiError("--labelings-per-task and --votes-per-task must be at least 1")
+    sets = read_task_sets(args.tasks, args.projects)
+    rows = push(_client(args), sets, args.set_name, args.labelings_per_task, args.votes_per_task)
+    for r in rows:
+        state = "created" if r["created"] else "exists"
+        print(f"{r['title']} (id {r['id']}, {state}): {r['imported']} tasks imported, {r['already_there']} already there")
+    return 0
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    from ..crowd.ls_sync import pull
+
+    summary = pull(_client(args), args.set_name, args.out)
+    for title, n in summary["projects"].items():
+        print(f"{title}: {n['tasks']} tasks, {n['labelings']} labelings, {n['votes']} votes")
+    for kind, info in summary["skipped"].items():
+        print(f"skipped {info['count']} {kind}: {info['examples'][0]}")
+    print(f"{summary['labelings']} labelings -> {os.path.join(args.out, 'labels.jsonl')}; "
+          f"{summary['votes']} votes -> {os.path.join(args.out, 'validations.jsonl')}")
     return 0

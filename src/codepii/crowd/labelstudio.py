@@ -27,7 +27,11 @@ PALETTE = ("#e6194B", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f
            "#9A6324", "#469990", "#800000", "#808000", "#000075", "#bfef45")
 COLOURS: Mapping[str, str] = dict(zip([c for c in CATEGORIES if c != AMBIGUOUS], PALETTE))
 LABELS_NAME, VERDICT_NAME, TEXT_NAME = "label", "verdict", "text"
+CODE_CLASS = "codepii-code"
 TASK_KEYS = ("chunk_id", "file_id", "start_line", "char_offset", "text")
+# One model version for every pre-annotation: Label Studio shows a validator only the
+# predictions of the project's model version, so a per-worker version would hide most.
+PREDICTION_MODEL_VERSION = "codepii-labeling"
 
 
 def _labels_xml(project: str) -> str:
@@ -38,8 +42,10 @@ def _labels_xml(project: str) -> str:
 
 
 def _text_xml() -> str:
-    # pre + monospace: code keeps its indentation; symbol granularity: spans may start mid-token
-    return (f'  <View style="white-space: pre; font-family: monospace">\n'
+    # pre + monospace: code keeps its indentation; symbol granularity: spans may start mid-token.
+    # Label Studio's own font rule wins over an inline font-family, hence the <Style> (seen in Chromium).
+    return (f'  <Style>.{CODE_CLASS}, .{CODE_CLASS} * {{ font-family: monospace !important; }}</Style>\n'
+            f'  <View className="{CODE_CLASS}" style="white-space: pre">\n'
             f'    <Text name="{TEXT_NAME}" value="$text" granularity="symbol"/>\n  </View>')
 
 
@@ -63,7 +69,8 @@ def labeling_tasks(chunks: Iterable[Mapping], project: str) -> list[dict]:
     return [{"data": {**{k: c[k] for k in TASK_KEYS}, "project": project}} for c in chunks]
 
 
-def _result(span: Span, text: str, index: int) -> dict:
+def span_result(span: Span, text: str, index: int) -> dict:
+    """A span as a Label Studio ``labels`` result (code-point offsets, the span's text for the check on import)."""
     return {
         "id": f"s{index}",
         "from_name": LABELS_NAME,
@@ -79,8 +86,8 @@ def validation_tasks(labelings: Iterable[Labeling], chunk_texts: Mapping[str, st
     for lab in labelings:
         text = chunk_texts[lab.chunk_id]
         data = {"chunk_id": lab.chunk_id, "project": lab.project, "assignment_id": lab.assignment_id, "text": text}
-        result = [_result(s, text, i) for i, s in enumerate(lab.spans)]
-        tasks.append({"data": data, "predictions": [{"model_version": f"labeling-{lab.worker_id}", "result": result}]})
+        result = [span_result(s, text, i) for i, s in enumerate(lab.spans)]
+        tasks.append({"data": data, "predictions": [{"model_version": PREDICTION_MODEL_VERSION, "result": result}]})
     return tasks
 
 
