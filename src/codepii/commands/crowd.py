@@ -84,6 +84,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a.add_argument("--project", choices=MAIN_CATEGORIES, help="project of Label Studio tasks without one")
     a.add_argument("--strict", action="store_true", help="a row that does not fit is an error, not a skip")
     a.add_argument("--drop-unresolved", action="store_true", help="leave out files with unresolved chunks")
+    a.add_argument("--fallback", choices=["none", "best"], default="none",
+                   help="after the last round: best = an unresolved task takes its labeling with the highest "
+                   "P(correct); its spans carry that as `confidence` (train with data.min_confidence)")
     a.add_argument("--summary", help="summary JSON path (default: OUT without suffix + .summary.json)")
     a.add_argument("--seed", type=int, default=0, help="seed of methods that draw (mace)")
     a.set_defaults(_crowd_run=run_aggregate)
@@ -254,7 +257,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
                                  min_confidence=args.min_confidence, per_project=args.per_project_workers,
                                  quiz_questions=args.quiz_questions,
                                  projects=args.projects, problems=problems, drop_unresolved=args.drop_unresolved,
-                                 seed=args.seed)
+                                 seed=args.seed, fallback=args.fallback)
     write_records(args.out, records)
     summary_path = args.summary or _summary_path(args.out)
     _write_json(summary_path, summary)
