@@ -27,6 +27,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..bio import merge_window_probs, probs_to_spans, tokenize_windows
+from ..progress import progress
 from ..spans import Span
 
 UNSURE_TOKENS = 8
@@ -51,7 +52,7 @@ def chunk_probs(model_dir: str, texts: Sequence[str], batch_windows: int = 32) -
     windows = tokenize_windows(tokenizer, texts, meta.max_length, meta.stride)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     probs = []
-    for s in range(0, len(windows), batch_windows):
+    for s in progress(range(0, len(windows), batch_windows), desc="select: model", unit=" batch"):
         batch = windows[s : s + batch_windows]
         width = max(len(w) for w in batch)
         ids = torch.full((len(batch), width), pad, dtype=torch.long)  # (batch, width)
