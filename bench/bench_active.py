@@ -165,7 +165,7 @@ def main() -> None:
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump(rows, f, indent=1)
     cols = list(tests)
-    print(f"\n| strategy | chunks | labelings | unresolved tasks | " + " | ".join(f"{c} F1" for c in cols) + " |")
+    print("\n| strategy | chunks | labelings | unresolved tasks | " + " | ".join(f"{c} F1" for c in cols) + " |")
     print("| --- | --- | --- | --- | " + " | ".join("---" for _ in cols) + " |")
     for r in rows:
         print(f"| {r['strategy']} | {r['chunks']} | {r['labelings']} | {r['unresolved_tasks']} | "
