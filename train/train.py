@@ -125,7 +125,9 @@ def setup_data(cfg: TrainConfig, records: tuple[list, list], tokenizer, tagset: 
 
     train_records, eval_records = records
     with accelerator.main_process_first():  # the main process tokenizes and writes the cache, the others load it
-        kw = dict(cache=cfg.data.cache, num_proc=cfg.data.num_proc)
+        # unresolved crowd tasks are never O targets, in train and eval alike (data.unresolved)
+        kw = dict(cache=cfg.data.cache, num_proc=cfg.data.num_proc, unresolved=cfg.data.unresolved,
+                  min_confidence=cfg.data.min_confidence)
         train_ds = tokenize_records(train_records, tokenizer, tagset, cfg.labels, desc="tokenize train", **kw)
         eval_ds = tokenize_records(eval_records, tokenizer, tagset, cfg.labels, desc="tokenize eval", **kw)
     eval_ds = eval_ds.sort("length")

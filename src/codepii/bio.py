@@ -82,16 +82,27 @@ def _span_at(spans: Sequence[Span], starts: np.ndarray, a: int, b: int) -> int |
     return i if i >= 0 and spans[i].end > a else None
 
 
-def window_labels(window: Window, spans: Sequence[Span], tagset: TagSet, label_all_tokens: bool = True) -> list[int]:
+def window_labels(
+    window: Window,
+    spans: Sequence[Span],
+    tagset: TagSet,
+    label_all_tokens: bool = True,
+    unknown: Sequence[tuple[int, int]] = (),
+) -> list[int]:
     """Label ids for one window: B- on the token where an entity starts, I- after.
 
     Every non-special token that overlaps an entity gets the entity's class;
     classes mapped to IGNORE (AMBIGUOUS by default) and special tokens get -100,
     classes mapped to OUTSIDE get O. With ``label_all_tokens=False`` the
-    continuation sub-tokens of a word get -100.
+    continuation sub-tokens of a word get -100. A token that would be O but
+    overlaps an ``unknown`` range (sorted, disjoint ``[start, end)``: an
+    unresolved crowd task, see ``codepii.unresolved``) gets -100: the crowd did
+    not say it is not PII.
     """
     ordered = sorted(spans, key=lambda s: s.start)
     starts = np.array([s.start for s in ordered], dtype=np.int64)
+    unknown_spans = [Span(a, b, OUTSIDE) for a, b in unknown]
+    unknown_starts = np.array([a for a, _ in unknown], dtype=np.int64)
     tag2id = tagset.tag2id
     labels: list[int] = []
     prev_span, prev_word = None, None
@@ -105,7 +116,8 @@ def window_labels(window: Window, spans: Sequence[Span], tagset: TagSet, label_a
         if target == IGNORE:
             label = IGNORE_INDEX
         elif target == OUTSIDE:
-            label = tag2id[OUTSIDE]
+            known = not unknown_spans or _span_at(unknown_spans, unknown_starts, a, b) is None
+            label = tag2id[OUTSIDE] if known else IGNORE_INDEX
         else:
             # B- only on the token where the entity starts, so a window that
             # begins inside an entity continues it with I- (windows agree).
@@ -125,16 +137,36 @@ def encode_records(
     max_length: int,
     stride: int,
     label_all_tokens: bool = True,
+    unknown: Sequence[Sequence[tuple[int, int]]] | None = None,
+    drop_unknown_windows: bool = False,
 ) -> dict[str, list]:
-    """Columns ``input_ids``, ``attention_mask``, ``labels``, ``sample`` for ``datasets.map(batched=True)``."""
+    """Columns ``input_ids``, ``attention_mask``, ``labels``, ``sample`` for ``datasets.map(batched=True)``.
+
+    ``unknown``: per text, the ranges whose PII is not known (O there becomes
+    -100); with ``drop_unknown_windows`` a window touching one is left out instead.
+    """
     windows = tokenize_windows(tokenizer, texts, max_length, stride)
     span_lists = [[Span.from_dict(e) for e in ents] for ents in entities]
-    return {
-        "input_ids": [w.input_ids for w in windows],
-        "attention_mask": [w.attention_mask for w in windows],
-        "labels": [window_labels(w, span_lists[w.sample], tagset, label_all_tokens) for w in windows],
-        "sample": [w.sample for w in windows],
-    }
+    unknown = unknown or [()] * len(span_lists)
+    out: dict[str, list] = {"input_ids": [], "attention_mask": [], "labels": [], "sample": []}
+    for w in windows:
+        ranges = unknown[w.sample]
+        if drop_unknown_windows and ranges and _touches(w, ranges):
+            continue
+        out["input_ids"].append(w.input_ids)
+        out["attention_mask"].append(w.attention_mask)
+        out["labels"].append(window_labels(w, span_lists[w.sample], tagset, label_all_tokens, () if drop_unknown_windows else ranges))
+        out["sample"].append(w.sample)
+    return out
+
+
+def _touches(window: Window, ranges: Sequence[tuple[int, int]]) -> bool:
+    """Whether a real token of the window overlaps one of the ranges."""
+    tokens = [(a, b) for (a, b), sp in zip(window.offsets, window.special) if not sp and a < b]
+    if not tokens:
+        return False
+    lo, hi = tokens[0][0], tokens[-1][1]
+    return any(a < hi and lo < b for a, b in ranges)
 
 
 def merge_window_probs(windows: Sequence[Window], probs: Sequence[np.ndarray]) -> dict[int, tuple[np.ndarray, np.ndarray]]:

@@ -95,6 +95,36 @@ class DemoRunner:
         self.run(stage, [sys.executable, os.path.join(self.root, script), *args])
 
 
+CROWD_ROUNDS = 3  # aggregate, re-issue the unresolved tasks, aggregate again: at most this many rounds
+
+
+def crowd_rounds(d: "DemoRunner", s: Stage, seed: int) -> None:
+    """Aggregate all rounds so far; while tasks are unresolved, issue them again (same workers).
+
+    Writes gold.jsonl (the last round's gold), crowd_quality.json (its score
+    against the generator's truth) and crowd_rounds.json (per round: tasks
+    unresolved, gold micro F1)."""
+    p, rounds = d.path, []
+    for r in range(CROWD_ROUNDS):
+        crowd = [p("crowd" if k == 0 else f"crowd{k}") for k in range(r + 1)]
+        if r:
+            d.codepii(s, "crowd", "simulate", "--gold", p("corpus.jsonl"), "--chunks", p("tasks", "chunks.jsonl"),
+                      "--out", crowd[-1], "--seed", str(seed), "--round", str(r), "--only-unresolved", p("gold.summary.json"))
+        d.codepii(s, "crowd", "aggregate", "--chunks", p("tasks", "chunks.jsonl"),
+                  "--labels", *[os.path.join(c, "labels.jsonl") for c in crowd],
+                  "--validations", *[os.path.join(c, "validations.jsonl") for c in crowd],
+                  "--skills", p("crowd", "skills.csv"), "--quiz-questions", "20", "--out", p("gold.jsonl"))
+        d.recipe(s, "eval/eval.py", "--gold", p("corpus.jsonl"), "--pred", f"crowd={p('gold.jsonl')}",
+                 "--json", p("crowd_quality.json"))
+        unresolved = json.load(open(p("gold.summary.json")))["chunk_projects"]["unresolved"]
+        f1 = json.load(open(p("crowd_quality.json")))["systems"]["crowd"]["overlap"]["micro"]["f1"]
+        rounds.append({"round": r, "unresolved": unresolved, "micro_f1": f1})
+        print(f"   round {r}: {unresolved} tasks unresolved, crowd gold micro F1 {f1:.3f} against the truth", flush=True)
+        if not unresolved:
+            break
+    write_json(p("crowd_rounds.json"), rounds)
+
+
 def write_mask_shards(corpus_path: str, out_dir: str, n_shards: int) -> list[str]:
     """A sample dataset to mask: the test corpus without labels, as Parquet shards."""
     rows = [{"id": r["id"], "content": r["content"], "language": r.get("language")} for r in read_records(corpus_path)]
@@ -122,14 +152,11 @@ def run_demo(out_dir: str, size: DemoSize, seed: int = 0) -> dict:
     d.codepii(s, "crowd", "simulate", "--gold", p("corpus.jsonl"), "--chunks", p("tasks", "chunks.jsonl"),
               "--out", p("crowd"), "--seed", str(seed))
 
-    s = d.stage("3. crowd: aggregate votes (crowd-kit), merge projects, mark AMBIGUOUS, stitch to files")
-    d.codepii(s, "crowd", "aggregate", "--chunks", p("tasks", "chunks.jsonl"), "--labels", p("crowd", "labels.jsonl"),
-              "--validations", p("crowd", "validations.jsonl"), "--skills", p("crowd", "skills.csv"),
-              "--out", p("gold.jsonl"))
-    d.recipe(s, "eval/eval.py", "--gold", p("corpus.jsonl"), "--pred", f"crowd={p('gold.jsonl')}",
-             "--json", p("crowd_quality.json"))
+    s = d.stage(f"3. crowd: aggregate votes (crowd-kit), merge projects, mark AMBIGUOUS, stitch to files; "
+                f"re-issue what is unresolved, up to {CROWD_ROUNDS} rounds")
+    crowd_rounds(d, s, seed)
 
-    s = d.stage("4. train the tiny encoder on the aggregated gold (CPU)")
+    s = d.stage("4. train the tiny encoder on the aggregated gold (CPU; unresolved tasks are not trained as O)")
     d.recipe(s, "train/train.py", "--config", "configs/train/tiny.yaml", f"data.train={p('gold.jsonl')}",
              f"output_dir={p('run')}", f"max_steps={size.train_steps}", f"eval.every_steps={size.eval_every}",
              f"seed={seed}")
@@ -158,6 +185,7 @@ def summarize(d: DemoRunner) -> dict:
     summary = {
         "f1": {name: _f1_row(metrics, name) for name in metrics["systems"]},
         "crowd_f1": _f1_row(crowd, "crowd"),
+        "crowd_rounds": json.load(open(d.path("crowd_rounds.json"))),
         "masked": mask_summary,
         "seconds": {s.name: round(s.seconds, 1) for s in d.stages},
         "report": d.path("report.html"),
@@ -179,6 +207,8 @@ def print_summary(summary: dict) -> None:
     for name, row in rows.items():
         print(f"{name:<10}" + "".join(f"{_fmt(row.get(c)):>10}" for c in cats))
     print("  * crowd: the aggregated crowd gold scored against the generator's truth (train corpus)")
+    print("crowd rounds: " + "; ".join(f"round {r['round']}: {r['unresolved']} unresolved, gold F1 {_fmt(r['micro_f1'])}"
+                                       for r in summary.get("crowd_rounds", [])))
     masked = summary["masked"]
     counts = masked.get("pii", {})
     print(f"\nmasked: {masked['rows_out']} rows out ({masked['rows_rejected']} rejected); PII replaced per category: "

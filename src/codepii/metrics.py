@@ -11,10 +11,10 @@ import warnings
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .errors import RecordError
-from .labels import BEGIN, INSIDE, MAIN_CATEGORIES, OUTSIDE, begin_tag, inside_tag, main_category, scoring_category
+from .labels import AMBIGUOUS, BEGIN, INSIDE, MAIN_CATEGORIES, OUTSIDE, begin_tag, inside_tag, main_category, scoring_category
 from .progress import progress
 from .io import expand_paths, iter_records, normalize_gold, record_spans
 from .spans import Span, resolve_overlaps, validate_spans
@@ -137,8 +137,20 @@ def prediction_spans(spans: Sequence[Span]) -> list[Span]:
     return out
 
 
-def score_file(record_id: object, content: str, gold: Sequence[Span], pred: Sequence[Span]) -> FileResult:
-    """Score one file's predictions against its (non-overlapping) gold spans."""
+def score_file(
+    record_id: object,
+    content: str,
+    gold: Sequence[Span],
+    pred: Sequence[Span],
+    unknown: Sequence[Span] = (),
+) -> FileResult:
+    """Score one file's predictions against its (non-overlapping) gold spans.
+
+    ``unknown``: ranges where the gold does not know one category's PII (an
+    unresolved crowd task: category = its project, or AMBIGUOUS for any
+    category); a prediction of that category that touches one and no gold span
+    is not scored, like one touching only don't-care gold.
+    """
     gold = sorted(gold, key=lambda s: s.start)
     gold_ends = [g.end for g in gold]
     gold_cats = [scoring_category(g.category) for g in gold]
@@ -162,6 +174,8 @@ def score_file(record_id: object, content: str, gold: Sequence[Span], pred: Sequ
                     if gold[i].start == p.start and gold[i].end == p.end:
                         exact_hit = exact[i] = True
             i += 1
+        if not touched_real and any(p.overlaps(u) and u.category in (p.category, AMBIGUOUS) for u in unknown):
+            touched_dont_care = True
         pred_out.append(PredOutcome(p, touched_real or not touched_dont_care, correct, exact_hit))
     starts, ends = _merged(pred)
     gold_out = [
@@ -169,6 +183,12 @@ def score_file(record_id: object, content: str, gold: Sequence[Span], pred: Sequ
         for i, (g, c) in enumerate(zip(gold, gold_cats))
     ]
     return FileResult(record_id, content, gold_out, pred_out)
+
+
+def unresolved_spans(record: Mapping) -> list[Span]:
+    """A gold record's unresolved crowd tasks as spans of their project (AMBIGUOUS: any category)."""
+    return [Span(u["start"], u["end"], main_category(u.get("project") or AMBIGUOUS))
+            for u in record.get("unresolved") or [] if u["end"] > u["start"]]
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -324,7 +344,7 @@ def score_predictions(gold: dict, rows: Iterable[tuple[str, dict]], name: str) -
             raise RecordError(f"{where}: duplicate prediction id {raw['id']!r}; one record per file")
         pred[raw["id"]] = spans
     bar = progress(gold.items(), desc=f"scoring {name}", unit="file", total=len(gold))
-    files = [score_file(rid, g["content"], record_spans(g), pred.get(rid, [])) for rid, g in bar]
+    files = [score_file(rid, g["content"], record_spans(g), pred.get(rid, []), unresolved_spans(g)) for rid, g in bar]
     return SystemResult(name, files, len(gold) - len(pred))
 
 

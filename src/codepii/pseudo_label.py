@@ -8,7 +8,9 @@ Rules (BigCode bigcode-dataset/pii, the StarCoder paper), all configuration:
 - KEY and PASSWORD spans are kept only when a trigger word (``key``, ``auth``,
   ``token``, ``pwd``, ``passw``...) occurs within ``trigger_window_chars``
   characters before the span on the same line; the trigger closest to the span
-  decides whether it is a KEY or a PASSWORD.
+  decides whether it is a KEY or a PASSWORD;
+- a rejected candidate is not "no PII": it is written as an ``unresolved``
+  range (``unresolved_rejected``), which training ignores (codepii.unresolved).
 """
 from __future__ import annotations
 
@@ -45,6 +47,10 @@ class PseudoLabelConfig:
     )
     trigger_window_chars: int = 100  # how far before the span (same line) a trigger may be
     keep_empty: bool = True  # keep files with no entity left (negatives teach the O class)
+    # Candidates the rules reject (below min_score, or KEY/PASSWORD without a
+    # trigger) are written as "unresolved" ranges: training ignores them (-100)
+    # instead of teaching O where the model saw possible PII.
+    unresolved_rejected: bool = True
 
     def __post_init__(self) -> None:
         for key in ("min_score", "drop_file_below", "triggers"):
@@ -111,4 +117,10 @@ def pseudo_records(records: Sequence[Mapping], found: Sequence[Sequence[Span]], 
             continue
         out = {k: v for k, v in r.items() if k not in ("entities", cfg.text_column)}
         out.update({"id": r.get("id"), "content": text, "entities": [s.to_dict() for s in kept]})
+        if cfg.unresolved_rejected:
+            taken = {(s.start, s.end) for s in kept}
+            rejected = [{"project": s.category, "start": s.start, "end": s.end}
+                        for s in spans if (s.start, s.end) not in taken]
+            if rejected or out.get("unresolved"):
+                out["unresolved"] = list(out.get("unresolved") or []) + rejected
         yield out

@@ -25,6 +25,13 @@ class DataConfig:
     max_records: Optional[int] = None  # cap on training records (quick runs)
     cache: bool = True  # tokenized datasets cached under $HF_HOME/codepii/tokenized
     num_proc: Optional[int] = None  # tokenization workers for datasets.map
+    # Where the crowd left a task unresolved (a gold record's "unresolved" ranges):
+    # ignore = O tokens there get label -100; drop_window = windows touching one are
+    # left out; outside = trained as O (teaches the model to miss the hard cases).
+    unresolved: Literal["ignore", "drop_window", "outside"] = "ignore"
+    # Fallback labelings (`crowd aggregate --fallback best`) and spans with a
+    # "confidence" below this are treated as unresolved; 0 trains them all.
+    min_confidence: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,8 @@ class TrainConfig:
             raise ConfigError(
                 f"config key 'data.eval_fraction' must be in (0, 1) when data.eval is null, got {self.data.eval_fraction}"
             )
+        if not 0.0 <= self.data.min_confidence <= 1.0:
+            raise ConfigError(f"config key 'data.min_confidence' must be in [0, 1], got {self.data.min_confidence}")
         if self.max_steps < 0:
             raise ConfigError(f"config key 'max_steps' must be >= 0, got {self.max_steps}")
         if self.max_steps == 0:

@@ -20,6 +20,7 @@ from .io import read_gold
 from .train_config import DataConfig, LabelsConfig
 
 MODEL_COLUMNS = ["input_ids", "attention_mask", "labels"]
+UNRESOLVED_MODES = ("ignore", "drop_window", "outside")  # data.unresolved
 
 
 def in_eval_split(record_id: object, fraction: float) -> bool:
@@ -104,27 +105,44 @@ def tokenize_records(
     cache: bool = True,
     num_proc: int | None = None,
     desc: str = "tokenize",
+    unresolved: str = "ignore",
+    min_confidence: float = 0.0,
 ):
-    """A ``datasets.Dataset`` of windows: input_ids, attention_mask, labels, sample, length."""
+    """A ``datasets.Dataset`` of windows: input_ids, attention_mask, labels, sample, length.
+
+    ``unresolved`` (``data.unresolved``): what to do where the gold does not
+    know (``codepii.unresolved.unknown_ranges``: unresolved crowd tasks, and
+    fallback tasks and spans below ``min_confidence``): ``ignore`` gives O
+    tokens there label -100, ``drop_window`` leaves out every window that
+    touches such a range, ``outside`` trains them as O (what happened before).
+    """
     import datasets
 
     from .bio import encode_records
+    from .unresolved import confident_entities, unknown_ranges
 
-    settings = [labels.max_length, labels.stride, labels.label_all_tokens, tagset.to_dict()]
+    if unresolved not in UNRESOLVED_MODES:
+        raise CodepiiError(f"data.unresolved={unresolved!r}: choose one of {', '.join(UNRESOLVED_MODES)}")
+    unknown = [[] if unresolved == "outside" else unknown_ranges(r, min_confidence) for r in records]
+    entities = [confident_entities(r, min_confidence) for r in records]
+    settings = [labels.max_length, labels.stride, labels.label_all_tokens, tagset.to_dict(), unresolved]
     key = hashlib.sha256(
-        json.dumps([tokenizer_hash(tokenizer), settings, records_hash(records)], sort_keys=True).encode()
+        json.dumps([tokenizer_hash(tokenizer), settings, records_hash(records), unknown, entities], sort_keys=True).encode()
     ).hexdigest()[:24]
     raw = datasets.Dataset.from_dict(
         {
             "content": [r["content"] for r in records],
-            "entities": [json.dumps(r["entities"]) for r in records],
+            "entities": [json.dumps(e) for e in entities],
+            "unknown": [json.dumps(u) for u in unknown],
         }
     )
 
     def encode(batch: dict, indices: list[int]) -> dict:
         entities = [json.loads(s) for s in batch["entities"]]
+        ranges = [[tuple(r) for r in json.loads(s)] for s in batch["unknown"]]
         out = encode_records(
-            tokenizer, batch["content"], entities, tagset, labels.max_length, labels.stride, labels.label_all_tokens
+            tokenizer, batch["content"], entities, tagset, labels.max_length, labels.stride, labels.label_all_tokens,
+            unknown=ranges, drop_unknown_windows=unresolved == "drop_window",
         )
         out["sample"] = [indices[i] for i in out["sample"]]  # batch-local -> record index
         out["length"] = [len(ids) for ids in out["input_ids"]]

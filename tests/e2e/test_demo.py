@@ -22,6 +22,12 @@ def test_quick_demo_runs_every_stage(tmp_path):
     assert summary["f1"]["patterns"]["EMAIL"] > 0.9
     # the aggregated crowd gold is close to the generator's truth
     assert summary["crowd_f1"]["micro"] > 0.7
+    # rounds re-issue the unresolved tasks until none is left or 3 rounds pass; gold F1 never drops much
+    rounds = summary["crowd_rounds"]
+    assert 1 <= len(rounds) <= 3 and [r["round"] for r in rounds] == list(range(len(rounds)))
+    assert rounds[-1]["unresolved"] == 0 or len(rounds) == 3
+    assert all(b["unresolved"] <= a["unresolved"] for a, b in zip(rounds, rounds[1:]))
+    assert summary["crowd_f1"]["micro"] == rounds[-1]["micro_f1"]
     masked = summary["masked"]
     assert masked["rows_in"] == masked["rows_out"] + masked["rows_rejected"] == 20
     assert masked["pii"]["EMAIL"] > 0

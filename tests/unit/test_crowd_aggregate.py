@@ -181,3 +181,33 @@ def test_merge_projects_never_overlaps_and_keeps_every_character():
             assert (m.category == AMBIGUOUS) == (len({s.category.split("_")[0] for s in inside}) > 1)
 
     check()
+
+
+def test_fallback_best_takes_the_most_probable_labeling_with_its_confidence():
+    labs, vs = scenario()
+    # two rejected KEY labelings of f:2: the one with more "correct" votes is taken
+    labs = labs + [lab("k3", "f:2", "KEY", "w3", (0, 3, "KEY"))]
+    vs = [v for v in vs if v.assignment_id != "k2"] + votes("k2", "f:2", "KEY", 1, 0, 0) + votes("k3", "f:2", "KEY", 0, 0, 0)
+    records, summary = aggregate(CHUNKS, labs, vs, method="mv")
+    assert summary["unresolved"] == [{"chunk_id": "f:2", "project": "KEY"}]
+    assert summary["fallback"]["tasks"] == [] and "confidence" not in str(records[0]["entities"])
+    records, summary = aggregate(CHUNKS, labs, vs, method="mv", fallback="best")
+    (record,) = records
+    assert summary["unresolved"] == [] and summary["chunk_projects"]["by_fallback"] == 1
+    assert summary["chunk_projects"]["resolved"] == 3
+    assert summary["fallback"]["tasks"] == [{"chunk_id": "f:2", "project": "KEY", "confidence": pytest.approx(1 / 3)}]
+    assert "unresolved" not in record
+    assert record["fallback"] == [{"project": "KEY", "chunk_id": "f:2", "start": 18, "end": 33,
+                                   "confidence": pytest.approx(1 / 3)}]
+    assert record["entities"] == [{"start": 8, "end": 16, "category": "EMAIL"},  # accepted: no confidence
+                                  {"start": 25, "end": 31, "category": "KEY", "confidence": pytest.approx(1 / 3)}]
+    assert "fallback best: 1" in format_summary(summary)
+    with pytest.raises(CodepiiError, match="fallback"):
+        aggregate(CHUNKS, labs, vs, method="mv", fallback="random")
+
+
+def test_fallback_leaves_tasks_without_voted_labelings_unresolved():
+    labs, vs = scenario()
+    vs = [v for v in vs if v.assignment_id != "k2"]  # k2 has no vote at all
+    _, summary = aggregate(CHUNKS, labs, vs, method="mv", fallback="best")
+    assert summary["unresolved"] == [{"chunk_id": "f:2", "project": "KEY"}] and summary["fallback"]["tasks"] == []

@@ -92,3 +92,23 @@ def test_bad_input_exits_2_with_one_line(tasks, capsys):
     capsys.readouterr()
     assert main(["crowd", *common]) == 0  # without --strict the bad labeling is skipped, counted and reported
     assert "skipped 1 x span_outside_chunk" in capsys.readouterr().out
+
+
+def test_aggregate_fallback_best_settles_every_voted_task(tasks, capsys):
+    tmp, gold = tasks
+    chunks = str(tmp / "tasks" / "chunks.jsonl")
+    assert main(["crowd", "simulate", "--gold", str(gold), "--chunks", chunks, "--out", str(tmp / "crowd"),
+                 "--workers", "10", "--mean-skill", "0.55", "--spammers", "0.3", "--seed", "3"]) == 0
+    args = ["crowd", "aggregate", "--chunks", chunks, "--labels", str(tmp / "crowd" / "labels.jsonl"),
+            "--validations", str(tmp / "crowd" / "validations.jsonl")]
+    assert main(args + ["--out", str(tmp / "plain.jsonl")]) == 0
+    plain = json.loads((tmp / "plain.summary.json").read_text())
+    assert plain["chunk_projects"]["unresolved"] > 0 and plain["fallback"]["tasks"] == []
+    assert main(args + ["--out", str(tmp / "best.jsonl"), "--fallback", "best"]) == 0
+    best = json.loads((tmp / "best.summary.json").read_text())
+    assert best["chunk_projects"]["unresolved"] == 0
+    assert best["chunk_projects"]["by_fallback"] == plain["chunk_projects"]["unresolved"]
+    assert "fallback best:" in capsys.readouterr().out
+    records = [json.loads(line) for line in (tmp / "best.jsonl").read_text(encoding="utf-8").splitlines()]
+    taken = [f for r in records for f in r.get("fallback", [])]
+    assert len(taken) == len(best["fallback"]["tasks"]) and all(0 <= f["confidence"] < 1 for f in taken)

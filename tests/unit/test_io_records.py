@@ -9,6 +9,7 @@ from codepii.io import (
     detect_format,
     expand_paths,
     iter_batches,
+    normalize_gold,
     read_gold,
     read_records,
     record_spans,
@@ -112,3 +113,18 @@ def test_overlaps_resolve_policy(tmp_path):
         list(read_gold(str(p)))
     (g,) = read_gold(str(p), overlaps="resolve")
     assert len(g["entities"]) == 1
+
+
+def test_gold_keeps_unresolved_fallback_and_confidence():
+    raw = {"id": "a", "content": "key = 'sk_123'\n",
+           "entities": [{"start": 7, "end": 13, "category": "KEY", "confidence": 0.4}],
+           "unresolved": json.dumps([{"project": "EMAIL", "chunk_id": "a:1", "start": 0, "end": 15}]),
+           "fallback": [{"project": "KEY", "chunk_id": "a:1", "start": 0, "end": 15, "confidence": 0.4}]}
+    out = normalize_gold(raw, "g.jsonl row 1")
+    assert out["entities"] == [{"start": 7, "end": 13, "category": "KEY", "confidence": 0.4}]
+    assert out["unresolved"] == [{"project": "EMAIL", "chunk_id": "a:1", "start": 0, "end": 15}]  # parsed from JSON
+    assert out["fallback"][0]["confidence"] == 0.4
+    with pytest.raises(RecordError, match="row 1: unresolved range \\[0, 99\\) is outside"):
+        normalize_gold({**raw, "unresolved": [{"start": 0, "end": 99}]}, "g.jsonl row 1")
+    with pytest.raises(RecordError, match="needs a numeric confidence"):
+        normalize_gold({**raw, "fallback": [{"start": 0, "end": 3}]}, "g.jsonl row 1")

@@ -324,3 +324,20 @@ def test_fast_scoring_equals_naive_rules(case):
         key = {"exact": "exact_found"}.get(field, field)
         assert fast[cat, key] == value, (cat, field)
     assert sum(fast[c, "predicted"] for c in MAIN_CATEGORIES) == sum(v for (c, f), v in naive.items() if f == "predicted")
+
+
+def test_unresolved_ranges_in_gold_are_dont_care_for_their_project(tmp_path):
+    content = "mail bob@x.io\nname Ann Lee\n"
+    gold = index_gold(iter_rows(_write(tmp_path / "g.jsonl", [{
+        "id": "a", "content": content, "entities": [{"start": 19, "end": 26, "category": "NAME"}],
+        "unresolved": [{"project": "EMAIL", "chunk_id": "a:1", "start": 0, "end": len(content)}],
+    }])))
+    assert gold["a"]["unresolved"][0]["project"] == "EMAIL"
+    pred = _write(tmp_path / "p.jsonl", [{"id": "a", "content": content, "entities": [
+        {"start": 5, "end": 13, "category": "EMAIL"},  # inside the unresolved EMAIL task: not scored
+        {"start": 0, "end": 4, "category": "KEY"},  # KEY was resolved there (nothing): a false alarm
+        {"start": 19, "end": 26, "category": "NAME"}]}])
+    m = score_predictions(gold, iter_rows(pred), "p").metrics()
+    assert m["overlap"]["EMAIL"]["predicted"] == 0
+    assert m["overlap"]["KEY"]["predicted"] == 1 and m["overlap"]["KEY"]["precision"] == 0.0
+    assert m["overlap"]["NAME"]["f1"] == 1.0

@@ -106,3 +106,66 @@ def test_records_hash_and_cached_tokenizer(tmp_path, monkeypatch):
     ckpt = tmp_path / "ckpt"
     a.save_pretrained(str(ckpt / "tokenizer"))
     assert cached_tokenizer(str(ckpt), ["other text"], 300).get_vocab() == a.get_vocab()  # resume: the checkpoint's copy
+
+
+def _unresolved_record():
+    """One known USERNAME; the EMAIL task of the 2nd line was left unresolved by the crowd (no EMAIL entity)."""
+    content = TEXT * 3
+    line2 = (TEXT.index("\n") + 1, TEXT.index("\n", TEXT.index("\n") + 1) + 1)
+    return {
+        "id": "u1",
+        "content": content,
+        "entities": [{"start": 8, "end": 13, "category": "USERNAME"}],
+        "unresolved": [{"project": "EMAIL", "chunk_id": "u1:2", "start": line2[0], "end": line2[1]}],
+    }
+
+
+def _email_targets(ds, record, tok, labels):
+    """The label ids of every token that overlaps the unlabeled email, over all windows."""
+    from codepii.bio import tokenize_windows
+
+    email = (TEXT.index("alice@"), TEXT.index("alice@") + len("alice@corp.io"))
+    windows = tokenize_windows(tok, [record["content"]], labels.max_length, labels.stride)
+    out = []
+    for w, row in zip(windows, ds["labels"]):
+        out += [label for (a, b), label in zip(w.offsets, row) if a < email[1] and email[0] < b]
+    return out
+
+
+def test_pii_inside_an_unresolved_range_is_never_an_O_target(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(_unresolved_record()) + "\n")
+    (record,) = load_gold_splits(DataConfig(train=str(path), eval=str(path)))[0]  # the reader keeps the ranges
+    assert record["unresolved"][0]["project"] == "EMAIL"
+    tok = train_tokenizer([record["content"]] * 4, vocab_size=300)
+    tagset = TagSet.from_mapping("default")
+    labels = LabelsConfig(max_length=16, stride=4)
+    O = tagset.tag2id["O"]
+    ignored = tokenize_records([record], tok, tagset, labels, cache=False)
+    targets = _email_targets(ignored, record, tok, labels)
+    assert targets and O not in targets and set(targets) == {IGNORE_INDEX}
+    assert tagset.tag2id["B-USERNAME"] in ignored["labels"][0]  # resolved projects still train
+    # the old behaviour, kept as an option, does teach O there: the check above can fail
+    assert O in _email_targets(tokenize_records([record], tok, tagset, labels, cache=False, unresolved="outside"),
+                               record, tok, labels)
+    dropped = tokenize_records([record], tok, tagset, labels, cache=False, unresolved="drop_window")
+    assert 0 < len(dropped) < len(ignored)
+    assert any(label == O for row in dropped["labels"] for label in row)  # the other windows keep their O
+
+
+def test_low_confidence_fallback_spans_and_tasks_are_not_trained(tmp_path):
+    record = {
+        "id": "f1", "content": TEXT,
+        "entities": [{"start": 8, "end": 13, "category": "USERNAME", "confidence": 0.3}],
+        "fallback": [{"project": "USERNAME", "chunk_id": "f1:1", "start": 0, "end": len(TEXT), "confidence": 0.3}],
+    }
+    tok = train_tokenizer([TEXT] * 4, vocab_size=300)
+    tagset = TagSet.from_mapping("default")
+    labels = LabelsConfig(max_length=64, stride=4)
+    kept = tokenize_records([record], tok, tagset, labels, cache=False)
+    assert tagset.tag2id["B-USERNAME"] in kept["labels"][0]  # min_confidence 0: trained as labeled
+    strict = tokenize_records([record], tok, tagset, labels, cache=False, min_confidence=0.5)
+    assert set(strict["labels"][0]) == {IGNORE_INDEX}  # the whole task is unknown below the confidence
+    with pytest.raises(CodepiiError, match="data.unresolved"):
+        tokenize_records([record], tok, tagset, labels, cache=False, unresolved="guess")

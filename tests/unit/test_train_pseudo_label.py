@@ -77,3 +77,13 @@ def test_config_rejects_unknown_classes_and_bad_scores():
         PseudoLabelConfig(min_score={"PERSON": 0.5})
     with pytest.raises(ConfigError, match="drop_file_below.NAME"):
         PseudoLabelConfig(drop_file_below={"NAME": 1.5})
+
+
+def test_rejected_candidates_become_unresolved_ranges_not_O():
+    text = "token = 'abc123xyz'  # owner Ann Lee\n"
+    found = [[_span(text, "abc123xyz", "KEY", 0.9), _span(text, "Ann Lee", "NAME", 0.65)]]
+    (out,) = pseudo_records([{"id": "a", "content": text}], found, CFG)
+    assert out["entities"] == [{"start": 9, "end": 18, "category": "KEY", "score": 0.9}]
+    assert out["unresolved"] == [{"project": "NAME", "start": 29, "end": 36}]  # 0.65 < 0.7: unsure, not O
+    (plain,) = pseudo_records([{"id": "a", "content": text}], found, PseudoLabelConfig(unresolved_rejected=False))
+    assert "unresolved" not in plain

@@ -84,6 +84,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     a.add_argument("--project", choices=MAIN_CATEGORIES, help="project of Label Studio tasks without one")
     a.add_argument("--strict", action="store_true", help="a row that does not fit is an error, not a skip")
     a.add_argument("--drop-unresolved", action="store_true", help="leave out files with unresolved chunks")
+    a.add_argument("--fallback", choices=["none", "best"], default="none",
+                   help="after the last round: best = an unresolved task takes its labeling with the highest "
+                   "P(correct); its spans carry that as `confidence` (train with data.min_confidence)")
     a.add_argument("--summary", help="summary JSON path (default: OUT without suffix + .summary.json)")
     a.add_argument("--seed", type=int, default=0, help="seed of methods that draw (mace)")
     a.set_defaults(_crowd_run=run_aggregate)
@@ -97,6 +100,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     v.add_argument("--project", choices=MAIN_CATEGORIES, help="project of Label Studio tasks without one")
     v.set_defaults(_crowd_run=run_validation_tasks)
     _add_label_studio(sub, raw)
+    add_select_arguments(sub, raw)
     p.set_defaults(_crowd_parser=p)
 
 
@@ -128,6 +132,27 @@ def _add_label_studio(sub, raw) -> None:
                             help=f"Label Studio URL (default ${URL_ENV} or %(default)s)")
         parser.add_argument("--set", default="default", dest="set_name",
                             help="name of this task set in the project titles (default %(default)s)")
+
+
+def add_select_arguments(sub, formatter) -> None:
+    from ..crowd.select import DEFAULT_RANDOM_SHARE
+
+    e = sub.add_parser("select", help="pick the chunks worth labeling next (active learning) and write them as tasks",
+                       description="Scores every chunk of the corpus with the model (uncertainty over its least sure "
+                       "tokens) and the patterns (spans one finds and the other does not), takes the --budget best and "
+                       "a random share, and writes them as crowd tasks like `crowd chunk`: OUT/chunks.jsonl (each "
+                       "chunk its own file) and a task set per project. See docs/crowd.md.", formatter_class=formatter)
+    e.add_argument("--model", required=True, help="a codepii model dir (train/train.py output_dir/model)")
+    e.add_argument("--input", nargs="+", required=True, help="corpus records (jsonl/parquet/HF dir, globs)")
+    e.add_argument("--budget", type=int, required=True, help="how many chunks to select")
+    e.add_argument("--out", required=True, help="output directory")
+    e.add_argument("--exclude", nargs="*", default=[], help="chunks.jsonl files of chunks already labeled")
+    e.add_argument("--random-share", type=float, default=DEFAULT_RANDOM_SHARE,
+                   help="fraction of the budget drawn at random, for calibration (default %(default)s)")
+    e.add_argument("--lines", type=int, default=50, help="lines per chunk (default %(default)s)")
+    e.add_argument("--format", choices=["jsonl", "label-studio"], default="jsonl")
+    e.add_argument("--seed", type=int, default=0)
+    e.set_defaults(_crowd_run=run_select)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -261,7 +286,7 @@ def run_aggregate(args: argparse.Namespace) -> int:
                                  min_confidence=args.min_confidence, per_project=args.per_project_workers,
                                  quiz_questions=args.quiz_questions,
                                  projects=args.projects, problems=problems, drop_unresolved=args.drop_unresolved,
-                                 seed=args.seed)
+                                 seed=args.seed, fallback=args.fallback)
     write_records(args.out, records)
     summary_path = args.summary or _summary_path(args.out)
     _write_json(summary_path, summary)
@@ -327,4 +352,46 @@ def run_pull(args: argparse.Namespace) -> int:
         print(f"skipped {info['count']} {kind}: {info['examples'][0]}")
     print(f"{summary['labelings']} labelings -> {os.path.join(args.out, 'labels.jsonl')}; "
           f"{summary['votes']} votes -> {os.path.join(args.out, 'validations.jsonl')}")
+
+
+def write_task_sets(out: str, chunks: list, fmt: str) -> None:
+    """OUT/chunks.jsonl and one task set per project (JSONL, or Label Studio tasks + configs)."""
+    from ..crowd.labelstudio import label_config, labeling_tasks, validation_config
+    from ..labels import MAIN_CATEGORIES
+    from ..io import write_records, write_text
+
+    write_records(os.path.join(out, "chunks.jsonl"), chunks)
+    for project in MAIN_CATEGORIES:
+        if fmt == "jsonl":
+            write_records(os.path.join(out, f"{project}.jsonl"), ({**c, "project": project} for c in chunks))
+            continue
+        folder = os.path.join(out, project)
+        _write_json(os.path.join(folder, "tasks.json"), labeling_tasks(chunks, project))
+        for name, xml in (("label_config.xml", label_config(project)), ("validation_config.xml", validation_config(project))):
+            write_text(os.path.join(folder, name), xml)
+
+
+def run_select(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from ..crowd.chunk import chunk_records
+    from ..crowd.select import score_chunks, select, task_chunk
+    from ..errors import CodepiiError
+    from ..io import iter_records
+
+    if args.budget < 1 or args.lines < 1 or not 0.0 <= args.random_share <= 1.0:
+        raise CodepiiError("crowd select: need --budget >= 1, --lines >= 1 and --random-share in [0, 1]")
+    done = {c["chunk_id"] for c in _read_chunks(args.exclude)} if args.exclude else set()
+    chunks = [c for c in chunk_records(iter_records(args.input), args.lines) if c["chunk_id"] not in done]
+    if not chunks:
+        raise CodepiiError(f"{' '.join(args.input)}: no chunks left to select (all excluded, or no records)")
+    scores = score_chunks(args.model, chunks)
+    picked = select(scores, args.budget, args.random_share, args.seed)
+    tasks = [task_chunk(chunks[i], scores[i], reason) for i, reason in picked]
+    write_task_sets(args.out, tasks, args.format)
+    reasons = Counter(reason for _, reason in picked)
+    mean_u = sum(scores[i]["uncertainty"] for i, _ in picked) / len(picked)
+    print(f"{len(chunks)} candidate chunks ({len(done)} excluded) -> {len(tasks)} selected "
+          f"({reasons['priority']} by priority, {reasons['random']} at random; mean uncertainty {mean_u:.3f} vs "
+          f"{sum(s['uncertainty'] for s in scores) / len(scores):.3f} overall) -> {args.out}")
     return 0

@@ -10,8 +10,10 @@ Finally chunk offsets are stitched back to file offsets.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Mapping, Sequence
 
+from ..errors import CodepiiError
 from ..labels import AMBIGUOUS, MAIN_CATEGORIES, main_category, subcategories_of
 from ..spans import Span, overlap_groups, sort_spans
 from .checks import Problems, check_labelings, check_votes, check_workers
@@ -19,6 +21,7 @@ from .chunk import file_content, group_file_chunks, stitch_spans
 from .results import Labeling, Vote
 from .vote import ACCEPTED, DEFAULT_METHOD, DEFAULT_MIN_CONFIDENCE, METHODS, decide, shrink_skills
 
+FALLBACKS = ("none", "best")  # --fallback: what an unresolved task becomes after the last round
 UNRESOLVED_LISTED = 20  # how many unresolved chunk/project pairs the printed summary names
 
 
@@ -97,9 +100,17 @@ def merge_projects(spans: Sequence[Span]) -> list[Span]:
     return sort_spans(out)
 
 
-def _file_record(file_id, parts, chunk_spans, unresolved_keys) -> dict:
+def _entity(span: Span) -> dict:
+    """A gold entity; a fallback span's score is its labeling's P(correct), written as ``confidence``."""
+    d = {"start": span.start, "end": span.end, "category": span.category}
+    if span.score is not None:
+        d["confidence"] = round(span.score, 6)
+    return d
+
+
+def _file_record(file_id, parts, chunk_spans, unresolved_keys, fallback_keys) -> dict:
     spans = stitch_spans([(c, chunk_spans.get(c["chunk_id"], [])) for c in parts])
-    record = {"id": file_id, "content": file_content(parts), "entities": [s.to_dict() for s in spans]}
+    record = {"id": file_id, "content": file_content(parts), "entities": [_entity(s) for s in spans]}
     if "language" in parts[0]:
         record["language"] = parts[0]["language"]
     unresolved = [
@@ -109,7 +120,28 @@ def _file_record(file_id, parts, chunk_spans, unresolved_keys) -> dict:
     ]
     if unresolved:
         record["unresolved"] = unresolved
+    fallback = [
+        {"project": p, "chunk_id": c["chunk_id"], "start": c["char_offset"], "end": c["char_offset"] + len(c["text"]),
+         "confidence": round(conf, 6)}
+        for c in parts
+        for p, conf in fallback_keys.get(c["chunk_id"], [])
+    ]
+    if fallback:
+        record["fallback"] = fallback
     return record
+
+
+def best_fallback(kept: Sequence[Labeling], decisions: Mapping, resolved: Mapping) -> dict:
+    """(chunk_id, project) -> (its most probable labeling's spans scored with that P(correct), P(correct))
+    for the tasks without an accepted labeling whose labelings have votes (``--fallback best``)."""
+    best: dict = {}
+    for lab in kept:
+        key, p = (lab.chunk_id, lab.project), decisions[lab.assignment_id].p_correct
+        if key in resolved or p is None:
+            continue
+        if key not in best or p > best[key][1]:
+            best[key] = ([replace(s, score=p) for s in lab.spans], p)
+    return best
 
 
 def aggregate(
@@ -125,12 +157,18 @@ def aggregate(
     problems: Problems | None = None,
     drop_unresolved: bool = False,
     seed: int = 0,
+    fallback: str = "none",
 ) -> tuple[list[dict], dict]:
     """Gold records (one per file, in chunk order) and a summary dict.
 
     ``quiz_questions``: the quiz size behind ``skills``; given, the skills are
     shrunk toward their project's mean before weighting (``shrink_skills``).
+    ``fallback="best"`` (after the last round): a task without an accepted
+    labeling takes its labeling with the highest P(correct); its spans carry
+    that as ``confidence`` and the file lists the task under ``fallback``.
     """
+    if fallback not in FALLBACKS:
+        raise CodepiiError(f"unknown fallback {fallback!r}; choose one of {', '.join(FALLBACKS)}")
     problems = problems or Problems()
     if skills and quiz_questions:
         skills = shrink_skills(skills, quiz_questions)
@@ -147,27 +185,36 @@ def aggregate(
         if decisions[lab.assignment_id].status == ACCEPTED and lab.project in projects:
             accepted.setdefault((lab.chunk_id, lab.project), []).append(lab)
     weights = {a: d.p_correct for a, d in decisions.items() if d.p_correct is not None}
-    resolved = consensus(accepted, chunk_texts, weights)
+    resolved = {key: [replace(s, score=None) for s in spans] for key, spans in consensus(accepted, chunk_texts, weights).items()}
+    best = best_fallback([lab for lab in kept if lab.project in projects], decisions, resolved) if fallback == "best" else {}
     unresolved_keys: dict[str, list[str]] = {}
+    fallback_keys: dict[str, list[tuple[str, float]]] = {}
     chunk_spans: dict[str, list[Span]] = {}
     for cid in chunk_texts:
         found = []
         for p in projects:
             if (cid, p) in resolved:
                 found.extend(resolved[(cid, p)])
+            elif (cid, p) in best:
+                found.extend(best[(cid, p)][0])
+                fallback_keys.setdefault(cid, []).append((p, best[(cid, p)][1]))
             else:
                 unresolved_keys.setdefault(cid, []).append(p)
         chunk_spans[cid] = merge_projects(found)
 
     records, dropped = [], 0
     for file_id, parts in files.items():
-        record = _file_record(file_id, parts, chunk_spans, unresolved_keys)
+        record = _file_record(file_id, parts, chunk_spans, unresolved_keys, fallback_keys)
         if drop_unresolved and "unresolved" in record:
             dropped += 1
             continue
         records.append(record)
     summary = _summary(method, min_confidence, projects, labelings, kept, votes, kept_votes, decisions, accepted, chunk_texts,
                        unresolved_keys, records, dropped, problems)
+    summary["fallback"] = {"method": fallback, "tasks": [
+        {"chunk_id": cid, "project": p, "confidence": round(conf, 6)} for cid, ps in fallback_keys.items() for p, conf in ps]}
+    summary["chunk_projects"]["by_fallback"] = len(summary["fallback"]["tasks"])
+    summary["chunk_projects"]["resolved"] -= summary["chunk_projects"]["by_fallback"]
     return records, summary
 
 
@@ -216,6 +263,11 @@ def format_summary(summary: Mapping) -> str:
         f"files: {files['written']} written ({files['with_unresolved']} with unresolved chunks), {files['dropped']} dropped",
         "spans: " + (", ".join(f"{c} {n}" for c, n in summary["spans"].items()) or "none"),
     ]
+    taken = summary.get("fallback", {}).get("tasks", [])
+    if taken:
+        low = sum(1 for t in taken if t["confidence"] < 0.5)
+        lines.append(f"fallback best: {len(taken)} unresolved tasks took their most probable labeling "
+                     f"({low} with confidence < 0.5; entities carry `confidence`, train with data.min_confidence)")
     if summary["unresolved"]:
         shown = [f"{u['chunk_id']} {u['project']}" for u in summary["unresolved"][:UNRESOLVED_LISTED]]
         more = len(summary["unresolved"]) - len(shown)

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from ..errors import RecordError, SpanError
 from ..labels import CATEGORIES
 from ..spans import Span, resolve_overlaps, validate_spans
+from ..unresolved import entity_confidences, normalize_ranges
 from .paths import expand_paths
 from .readers import iter_file_batches, require_columns
 
@@ -86,10 +87,19 @@ def normalize_gold(
     if validate:
         spans = validate_spans(spans, content, rid, categories)
     out = {k: v for k, v in raw.items() if k not in ("text", "fragments", "entities", "content")}
-    out.update({"id": rid, "content": content, "entities": [s.to_dict() for s in spans]})
+    confidence = entity_confidences(entities)  # fallback spans of `crowd aggregate --fallback best`
+    out.update({"id": rid, "content": content, "entities": [_with_confidence(s, confidence) for s in spans]})
+    out.update(normalize_ranges(raw, content, where))  # unresolved / fallback ranges: what the gold does not know
     if "language" in raw:
         out["language"] = raw["language"]
     return out
+
+
+def _with_confidence(span: Span, confidence: Mapping[tuple[int, int], float]) -> dict:
+    d = span.to_dict()
+    if (span.start, span.end) in confidence:
+        d["confidence"] = confidence[(span.start, span.end)]
+    return d
 
 
 def read_gold(
