@@ -92,9 +92,12 @@ def download(registry: str, name: str, version: str, cache: str) -> str:
     os.makedirs(target_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target_dir, prefix=".download-") as tmp:
         if registry == "pypi":
-            _run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                  "--disable-pip-version-check", "--no-input", "-q", f"{name}=={version}", "-d", tmp],
-                 tmp, where)
+            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", name,
+                   "--disable-pip-version-check", "--no-input", "-q", f"{name}=={version}", "-d", tmp]
+            try:  # pip reads an sdist's metadata: with the installed setuptools that is seconds, not a minute
+                _run(cmd + ["--no-build-isolation"], tmp, where)
+            except CodepiiError:
+                _run(cmd, tmp, where)  # another build backend: let pip install it in isolation
         else:
             _run(["npm", "pack", f"{name}@{version}", "--silent"], tmp, where)
         files = [f for f in os.listdir(tmp) if not f.startswith(".")]
@@ -124,17 +127,34 @@ def ensure_archive(entry: ManifestEntry, cache: str) -> str:
     return path
 
 
-def resolve(specs: Iterable[tuple[str, str]], cache: str, reserved: ReservedPackages) -> Iterator[ManifestEntry]:
-    """Manifest rows for (registry, ``NAME==VER`` or ``NAME@VER``) specs, downloading each archive."""
-    for registry, spec in specs:
-        sep = "==" if registry == "pypi" else "@"
-        name, _, version = spec.rpartition(sep) if registry == "npm" else spec.partition(sep)
-        if not name or not version:
-            example = "NAME==VERSION" if registry == "pypi" else "NAME@VERSION"
-            raise CodepiiError(f"--{registry} {spec!r}: give an exact {example}")
-        reserved.check(name, f"--{registry} {spec}")
-        path = download(registry, name, version, cache)
-        yield ManifestEntry(registry, name, version, os.path.basename(path), sha256_file(path))
+def parse_spec(registry: str, spec: str) -> tuple[str, str]:
+    """(name, version) of ``NAME==VER`` (PyPI) or ``NAME@VER`` (npm, scoped names too)."""
+    name, _, version = spec.rpartition("@") if registry == "npm" else spec.partition("==")
+    if not name or not version:
+        example = "NAME==VERSION" if registry == "pypi" else "NAME@VERSION"
+        raise CodepiiError(f"--{registry} {spec!r}: give an exact {example}")
+    return name, version
+
+
+def resolve(specs: list[tuple[str, str]], cache: str, reserved: ReservedPackages, jobs: int = 4) -> Iterator[ManifestEntry]:
+    """Manifest rows for (registry, ``NAME==VER`` or ``NAME@VER``) specs, downloading each archive (``jobs`` at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    parsed = [(registry, *parse_spec(registry, spec)) for registry, spec in specs]
+    for (registry, name, _), (_, spec) in zip(parsed, specs):
+        reserved.check(name, f"--{registry} {spec}")  # refuse before downloading anything
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        paths = pool.map(lambda p: download(p[0], p[1], p[2], cache), parsed)
+        for (registry, name, version), path in zip(parsed, paths):
+            yield ManifestEntry(registry, name, version, os.path.basename(path), sha256_file(path))
+
+
+def ensure_archives(entries: list[ManifestEntry], cache: str, jobs: int = 4) -> Iterator[tuple[ManifestEntry, str]]:
+    """(entry, archive path) in manifest order, downloading missing archives ``jobs`` at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        yield from zip(entries, pool.map(lambda e: ensure_archive(e, cache), entries))
 
 
 def corpus_records(entry: ManifestEntry, archive: str, keep: ArchiveFilter) -> Iterator[dict]:
