@@ -17,9 +17,14 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-
 AT_HANDLE_RE = re.compile(r"(?<![\w@./])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)(?![\w@-])")
 URL_HANDLE_RE = re.compile(
     r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com)/"
-    r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)(?=[/)\s>\]\"',.;]|$)"
+    r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)(?=/?(?:[)\s>\]\"',.;`]|$))"
 )
 PAREN_HANDLE_RE = re.compile(r"\((?:@)?([A-Za-z0-9][A-Za-z0-9_-]{1,38})\)")
+# github.com/<owner>/<repo> names a repository, whose owner is often an organisation: only profile URLs
+# (nothing after the handle but a slash) give a person's handle; repository owners go through declared.py.
+REPO_URL_OWNER_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)/[\w.-]+"
+)
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b(?:github\.com|gitlab\.com|twitter\.com)/\S*")
 BULLET_RE = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)]|#+)?\s*")
 NAME_TOKEN_RE = re.compile(r"^(?:[^\W\d_][\w'\u2019-]*\.?|[^\W\d_]\.)$")
