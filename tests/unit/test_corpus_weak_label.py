@@ -114,3 +114,10 @@ def test_stack_repo_column_gives_owner_handle():
                 "max_stars_repo_name": "octocat/hello", "path": "a.py"}]
     (out,) = list(weak_label_stream(records, ["owner"]))
     assert [out["content"][e["start"]:e["end"]] for e in out["entities"]] == ["octocat", "@octocat"]
+
+
+def test_readme_credit_sections_are_license_changelog_is_not():
+    content = "# Demo\n\nBuilt by Ada Lovelace.\n\nCredits\n-------\n\n- Ada Lovelace\n\nUsage\n=====\n\nAsk Ada Lovelace.\n"
+    assert [c for _, c in labels("README.rst", content)] == ["NAME", "NAME_LICENSE", "NAME"]
+    md = "# Changes\n\n## 1.0\n\n- fixed by Ada Lovelace\n\n## Maintainers\n\n* Ada Lovelace\n"
+    assert [c for _, c in labels("docs/CHANGES.md", md)] == ["NAME", "NAME_LICENSE"]

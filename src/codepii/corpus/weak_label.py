@@ -25,6 +25,9 @@ CODE_START_RE = re.compile(
     r"^\s*(?:import\s|from\s+\S+\s+import\s|def\s|class\s|package\s|#include|using\s|use\s|require[\s(]|const\s|"
     r"let\s|var\s|function[\s(]|module\.exports|export\s|namespace\s|public\s|if\s*\(|\"use strict\"|'use strict')"
 )
+CREDIT_HEADING_RE = re.compile(
+    r"(?i)\b(?:authors?|credits?|contributors?|maintainers?|thanks|acknowledge?ments?|team|people|core developers)\b"
+)
 HEADER_MAX_LINES = 80
 PROFILE_HOSTS = r"(?:github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com)/"
 
@@ -78,9 +81,35 @@ def attribution_lines(path: str, content: str) -> list[bool]:
             head = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
             return [i < head or bool(ATTRIBUTION_LINE_RE.search(line)) for i, line in enumerate(lines)]
         return [True] * len(lines)
-    end = header_end(lines)
+    credit = credit_sections(path, lines)
+    # A document has no licence header to speak of (its "header" would run to line 80): sections decide.
+    end = 0 if is_document(path) else header_end(lines)
     in_header = any(ATTRIBUTION_LINE_RE.search(line) for line in lines[:end])
-    return [(i < end and in_header) or bool(ATTRIBUTION_LINE_RE.search(line)) for i, line in enumerate(lines)]
+    return [(i < end and in_header) or credit[i] or bool(ATTRIBUTION_LINE_RE.search(line)) for i, line in enumerate(lines)]
+
+
+def is_document(path: str) -> bool:
+    """Markdown, reST, plain text or a README/CHANGES-like file without a suffix."""
+    name = path.lower().rsplit("/", 1)[-1]
+    return name.endswith((".md", ".rst", ".txt", ".markdown")) or "." not in name and name.isalpha() and name != "makefile"
+
+
+def credit_sections(path: str, lines: list[str]) -> list[bool]:
+    """Per line of a Markdown/reST/text document: inside a section headed Authors/Credits/Thanks/...?"""
+    out = [False] * len(lines)
+    if not is_document(path):
+        return out
+    inside = False
+    for i, line in enumerate(lines):
+        heading = None
+        if re.match(r"#{1,6}\s", line):
+            heading = line.lstrip("#")
+        elif i + 1 < len(lines) and line.strip() and re.fullmatch(r"([=\-~^*+#])\1{2,}\s*", lines[i + 1]):
+            heading = line
+        if heading is not None:
+            inside = bool(CREDIT_HEADING_RE.search(heading))
+        out[i] = inside
+    return out
 
 
 def _line_starts(content: str) -> list[int]:
