@@ -121,3 +121,17 @@ def test_readme_credit_sections_are_license_changelog_is_not():
     assert [c for _, c in labels("README.rst", content)] == ["NAME", "NAME_LICENSE", "NAME"]
     md = "# Changes\n\n## 1.0\n\n- fixed by Ada Lovelace\n\n## Maintainers\n\n* Ada Lovelace\n"
     assert [c for _, c in labels("docs/CHANGES.md", md)] == ["NAME", "NAME_LICENSE"]
+
+
+def test_author_blocks_setup_call_and_licence_headers():
+    doc = 'DOCUMENTATION = """\nmodule: x\nauthor:\n    - Ada Lovelace (@adal)\ndescription: by Ada Lovelace\n"""\n'
+    assert labels("lib/x.py", doc) == [("Ada Lovelace", "NAME_LICENSE"), ("@adal", "USERNAME_LICENSE"), ("Ada Lovelace", "NAME")]
+    setup = "import setuptools\n# ask Ada Lovelace\nsetup(\n    name='x',\n    url='https://github.com/adal/x',\n)\n"
+    assert labels("setup.py", setup) == [("Ada Lovelace", "NAME"), ("adal", "USERNAME_LICENSE")]
+    c = "/* Licensed under the Apache License */\n/* For details: https://github.com/adal/x/NOTICE */\n#include <x.h>\n"
+    assert labels("src/x.c", c) == [("adal", "USERNAME_LICENSE")]
+
+
+def test_dunder_author_email_and_no_authorization_lines():
+    content = '__author_email__ = "ada@lovelace.dev"\nheaders = {"Authorization": "ada@lovelace.dev"}\n'
+    assert labels("pkg/__version__.py", content) == [("ada@lovelace.dev", "EMAIL_LICENSE"), ("ada@lovelace.dev", "EMAIL")]
