@@ -50,7 +50,8 @@ ORG_WORDS = frozenset(
 ROLE_LOCALS = frozenset(
     """noreply no-reply donotreply do-not-reply info admin administrator support contact team dev devs security
     webmaster hello help maintainers maintainer pypi packages packaging mail root postmaster abuse sales office
-    bugs bug issues feedback community press legal privacy opensource open-source oss github notifications""".split()
+    bugs bug issues feedback community press legal privacy opensource open-source oss github notifications
+    code-quality python-dev python-list""".split()
 )
 EXAMPLE_DOMAINS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|test\.com|foo\.com|bar\.com|domain\.com|email\.com|localhost|invalid|test|example)$")
 BOT_HANDLES = frozenset("dependabot renovate greenkeeper snyk-bot github-actions pre-commit-ci codecov allcontributors".split())
@@ -83,7 +84,7 @@ def is_person_name(text: str) -> bool:
 
 def is_person_email(email: str) -> bool:
     local, _, domain = email.lower().rpartition("@")
-    if local in ROLE_LOCALS or local.endswith(("-dev", "-users", "-list", "-announce", "-devel", "+noreply")):
+    if local in ROLE_LOCALS or local.endswith(("-dev", "-users", "-list", "-announce", "-devel", "+noreply", "-sig", "-discuss", "-team", "-core")):
         return False
     return not EXAMPLE_DOMAINS.search(domain) and "noreply" not in domain
 
