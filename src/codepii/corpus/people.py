@@ -40,7 +40,13 @@ NOT_A_PERSON = frozenset(
     support security info contact hello mit bsd gpl lgpl readme changelog history news credits acknowledgements
     acknowledgments sponsors sponsor donors backers users user example sample test tests todo fixme note notes
     holders holder individual individuals members member staff association society consortium collective
-    laboratories laboratory development lead leads emeritus past current active inactive""".split()
+    laboratories laboratory development lead leads emeritus past current active inactive
+    foo bar baz qux quux dummy fake placeholder lorem ipsum doe mustermann bloggs""".split()
+)
+# Placeholder people (LABELING.md: NAME_EXAMPLE), never weak-labeled as real.
+EXAMPLE_NAMES = frozenset(
+    """john smith|jane smith|joe bloggs|joe public|john q. public|max mustermann|erika mustermann|
+    average joe|joe user|jane user""".replace("\n", "").replace("    ", "").split("|")
 )
 ORG_WORDS = frozenset(
     """team teams contributors developers authors project inc inc. llc ltd ltd. limited foundation corporation
@@ -78,6 +84,8 @@ def is_person_name(text: str) -> bool:
             capitalised += 1
         elif low not in PARTICLES:
             return False
+    if " ".join(tokens).lower() in EXAMPLE_NAMES:
+        return False
     # ALL-CAPS runs are headings or legal text, not names.
     return capitalised >= 2 and not all(t.isupper() and len(t) > 2 for t in tokens)
 
