@@ -144,7 +144,7 @@ def test_anchors_only_skip_work(det):
     """Dropping the anchor pre-check changes no result: every rule's anchors are in each of its matches."""
     import dataclasses
 
-    no_anchors = PatternDetector()
+    no_anchors = PatternDetector(engine="re")
     no_anchors.rules = [dataclasses.replace(r, anchors=(), keyed=False) for r in no_anchors.rules]
     texts = [
         "AWS=AKIALALEMEL33243OLIB sk_live_68rxbdtw51gjz4934k3b3qe0atlfef glpat-2gtc044wkomq3zldwxdw",

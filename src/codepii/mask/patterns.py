@@ -6,12 +6,15 @@ private key from ``-----BEGIN`` through the closing ``-----`` of its END line.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
+from ..errors import ConfigError
 from ..spans import Span, sort_spans
 from .base import Detector
 from .filters import is_host_address, is_placeholder, looks_like_secret, parse_ip
@@ -223,29 +226,32 @@ VERSION_CONTEXT = re.compile(r"(?:version|\bver|\brelease|\brev|\bbuild|\bv)\w*[
 EMAIL = r"(?<![\w.%+-])(?P<value>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])"
 
 
-def _keyed_matches(rule: PatternRule, text: str, lower: str) -> Iterator[re.Match]:
+def _keyed_matches(rule: PatternRule, text: str, lower: str | None, hits: Sequence[int] | None = None) -> Iterator[re.Match]:
     """``rule.regex.finditer(text)`` for an assignment rule, trying only the names that hold an anchor.
 
     Every match starts where a run of name characters starts (the regex's
     lookbehind) and that run holds a secret word; so trying the regex at the
     start of each run around an anchor, and skipping starts inside the previous
     match as finditer does, gives the same matches without trying every
-    position of the text.
+    position of the text. ``hits``: the sorted anchor offsets, when known
+    (prefilter.py); else found in ``lower``.
     """
-    if len(lower) != len(text):  # lower() changed some offsets (rare Unicode): no shortcut
-        yield from rule.regex.finditer(text)
-        return
+    if hits is None:
+        if len(lower) != len(text):  # lower() changed some offsets (rare Unicode): no shortcut
+            yield from rule.regex.finditer(text)
+            return
+        hits = [hit.start() for hit in _anchor_regex(rule.anchors).finditer(lower)]
     last_end, tried = 0, -1
     prev_hit, prev_start = -1, -1
-    for hit in _anchor_regex(rule.anchors).finditer(lower):
-        start = hit.start()
+    for hit in hits:
+        start = hit
         # Back to the start of the name (re's \w is str.isalnum() plus "_"), but not past
         # the previous hit: reaching it means the same name, so the scan stays linear.
         while start > 0 and start > prev_hit and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
             start -= 1
         if start == prev_hit:
             start = prev_start
-        prev_hit, prev_start = hit.start(), start
+        prev_hit, prev_start = hit, start
         if start <= tried or start < last_end:
             continue
         tried = start
@@ -331,7 +337,13 @@ def _generic_secret_ok(text: str, m: re.Match) -> bool:
 
 
 class PatternDetector(Detector):
-    """Regex rules with validation; overlaps between rules resolved by rule priority, then length."""
+    """Regex rules with validation; overlaps between rules resolved by rule priority, then length.
+
+    ``engine``: ``hyperscan`` finds every rule's candidates in one pass and runs
+    the regexes only there (prefilter.py); ``re`` runs each regex over the
+    text; ``auto`` (default) takes hyperscan when it is installed. Both give
+    the same spans (tests/unit/test_patterns_engines.py).
+    """
 
     name = "patterns"
 
@@ -340,25 +352,20 @@ class PatternDetector(Detector):
         categories: Iterable[str] | None = None,
         email_skip_examples: bool = True,
         email_skip_service: bool = True,
+        engine: str = "auto",
     ):
         self.rules = [r for r in _build_rules() if categories is None or r.category in set(categories)]
         self.email_skip_examples = email_skip_examples
         self.email_skip_service = email_skip_service
+        self.engine = pick_engine(engine)
+        self._scanner = None  # prefilter.TriggerScanner of self.rules, built on first use
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         return [self.detect_one(t) for t in texts]
 
     def detect_one(self, text: str) -> list[Span]:
         found: list[tuple[int, Span]] = []
-        lower: str | None = None
-        for rule in self.rules:
-            if rule.anchors:
-                if rule.fold and lower is None:
-                    lower = text.lower()
-                haystack = lower if rule.fold else text
-                if not any(a in haystack for a in rule.anchors):
-                    continue
-            matches = _keyed_matches(rule, text, lower) if rule.keyed else rule.regex.finditer(text)
+        for rule, matches in self._rule_matches(text):
             for m in matches:
                 start, end = _value_span(m)
                 if end <= start or (rule.accept is not None and not rule.accept(text, m)):
@@ -367,11 +374,22 @@ class PatternDetector(Detector):
                     continue
                 found.append((rule.priority, Span(start, end, rule.category, rule.score)))
         # Greedy: a lower priority number wins an overlap, then the longer span.
-        kept: list[Span] = []
-        for _, s in sorted(found, key=lambda ps: (ps[0], -ps[1].length, ps[1].start)):
-            if not any(s.overlaps(k) for k in kept):
-                kept.append(s)
-        return sort_spans(kept)
+        return resolve_overlaps(found)
+
+    def _rule_matches(self, text: str) -> Iterator[tuple[PatternRule, Iterator[re.Match]]]:
+        if self.engine == "hyperscan":
+            from . import prefilter
+
+            if self._scanner is None or self._scanner.rules != self.rules:
+                self._scanner = prefilter.scanner_for(tuple(self.rules))
+            keyed = lambda rule, t, hits: _keyed_matches(rule, t, None, hits)  # noqa: E731
+            yield from prefilter.rule_matches(self._scanner, text, keyed, _re_matches)
+            return
+        lowered: dict[str, str] = {}
+        for rule in self.rules:
+            matches = _re_matches(rule, text, lowered)
+            if matches is not None:
+                yield rule, matches
 
     def _accept_kind(self, rule: PatternRule, text: str, start: int, end: int) -> bool:
         if rule.category == "EMAIL":
@@ -396,6 +414,54 @@ class PatternDetector(Detector):
         blob = "|".join(f"{r.name}:{r.regex.pattern}:{r.score}" for r in self.rules)
         blob += f"|{self.email_skip_examples}|{self.email_skip_service}"
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _re_matches(rule: PatternRule, text: str, lowered: dict[str, str] | None = None) -> Iterator[re.Match] | None:
+    """The ``re`` engine: ``rule``'s matches in ``text``, or None when its anchors are absent.
+    ``lowered`` caches ``text.lower()`` across the rules of one text."""
+    lowered = {} if lowered is None else lowered
+    if rule.fold and "lower" not in lowered:
+        lowered["lower"] = text.lower()
+    lower = lowered.get("lower")
+    if rule.anchors:
+        haystack = lower if rule.fold else text
+        if not any(a in haystack for a in rule.anchors):
+            return None
+    return _keyed_matches(rule, text, lower) if rule.keyed else rule.regex.finditer(text)
+
+
+def resolve_overlaps(found: Sequence[tuple[int, Span]]) -> list[Span]:
+    """Keep spans greedily by (priority, longest first, leftmost), dropping any that overlaps a kept one."""
+    starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
+    kept: list[Span] = []
+    for _, s in sorted(found, key=lambda ps: (ps[0], -ps[1].length, ps[1].start)):
+        i = bisect.bisect_right(starts, s.start)
+        if (i > 0 and kept[i - 1].end > s.start) or (i < len(kept) and kept[i].start < s.end):
+            continue
+        starts.insert(i, s.start)
+        kept.insert(i, s)
+    return sort_spans(kept)
+
+
+def pick_engine(engine: str) -> str:
+    """``auto`` -> ``hyperscan`` when importable, else ``re`` (one log line says so)."""
+    if engine not in ("auto", "re", "hyperscan"):
+        raise ConfigError(f"pattern engine {engine!r}: use auto, re or hyperscan")
+    if engine == "re":
+        return engine
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        if engine == "hyperscan":
+            raise ConfigError("pattern engine 'hyperscan' needs the hyperscan package: pip install hyperscan") from None
+        _log_fallback()
+        return "re"
+    return "hyperscan"
+
+
+@functools.lru_cache(maxsize=1)
+def _log_fallback() -> None:
+    logging.getLogger("codepii").info("hyperscan is not installed: patterns run on Python re (slower; pip install hyperscan)")
 
 
 def host_ip(text: str, start: int, end: int) -> bool:

@@ -1,0 +1,186 @@
+"""One multi-pattern pass over a text that finds where each pattern rule can match (Hyperscan).
+
+``PatternDetector(engine="re")`` runs every rule's regex over the whole text
+(``finditer``). This engine instead scans the text once with a Hyperscan
+database of *triggers*, one or a few per rule, and runs the rule's exact
+Python regex (``regex.match``) only at the candidate starts the triggers
+give. The output is the same, by construction:
+
+- a trigger is a prefix of its rule's regex without the lookarounds (a
+  literal like ``AKIA``, or ``\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d`` for IPv4),
+  so every match of the rule starts where one of its triggers starts, plus a
+  fixed ``delta`` (``Q~`` sits 4 characters into an Azure secret). Hyperscan
+  reports the leftmost start of each trigger match; where the rule's regex
+  begins with a lookbehind that forbids starting inside a run of the trigger's
+  characters (emails, IPs, JWTs), that leftmost start is the match's start;
+- ``matches_at`` walks the candidate starts in order and skips those inside
+  the previous match, which is exactly what ``finditer`` returns when the
+  candidates include every position where the regex matches;
+- assignment rules (``keyed``) take their secret-word hits from the trigger
+  pass and keep their own name walk (``patterns._keyed_matches``);
+- ``scan`` rules (a Kubernetes ``data:`` value, whose match holds no literal)
+  run ``finditer`` over the text when their gate literal is present, as before.
+
+Hyperscan scans bytes and knows ASCII only: a text is scanned as UTF-8 and
+offsets are mapped back to characters; a text holding a character that
+Python's ``re`` treats as a digit or as a case variant of an ASCII letter
+(Arabic-Indic digits, the Kelvin sign, dotless i, long s) takes the ``re``
+engine (``needs_re``), so the two engines never differ.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from .patterns import PatternRule
+
+# Trigger patterns per rule: (Hyperscan regex, deltas from the trigger's start to the match's start).
+# Rules not listed use their literal anchors with delta 0.
+TRIGGERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
+    "email": ((r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@", (0,)),),
+    "ipv4": ((r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d", (0,)),),
+    # The lookbehind of IPV6_RE as a consumed character: the match starts at it or after it.
+    "ipv6": ((r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", (0, 1)),),
+    "url-password": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://", (0,)),),
+    "ssh-public-key": tuple(
+        (re.escape(w), (0,)) for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
+    ),
+    "aws-access-key-id": ((r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}", (0,)),),
+    "azure-ad-client-secret": ((r"[A-Za-z0-9_~.]{3}\dQ~", (0,)),),
+    "github-token": ((r"gh[pousr]_[A-Za-z0-9]{36}", (0,)),),
+    "gitlab-token": ((r"gl(?:pat|dt|ptt|rt|oas|cbt|ffct|ft|imt|agent|soat|sa|c)-", (0,)),),
+    "slack-token": ((r"xox[abposre]", (0,)),),
+    "stripe-secret-key": ((r"(?:sk|rk)_(?:test|live|prod)_", (0,)),),
+    "openai-key": ((r"sk-(?:proj-|svcacct-|admin-|[0-9A-Za-z]{20}T3BlbkFJ)", (0,)),),
+    "twilio-key": ((r"SK[0-9a-fA-F]{32}", (0,)),),
+    "mailgun-key": ((r"key-[0-9a-f]{32}", (0,)),),
+    "digitalocean-token": ((r"do[opr]_v1_", (0,)),),
+    "shopify-token": ((r"shp(?:ss|at|ca|pa)_", (0,)),),
+    "databricks-token": ((r"dapi[a-f0-9]{32}", (0,)),),
+    "npm-token": ((r"npm_[A-Za-z0-9]{36}", (0,)),),
+    "jwt": ((r"ey[A-Za-z0-9_\-]{10,}={0,2}\.ey", (0,)),),
+}
+# Rules run with finditer over the whole text when a trigger (their gate literal) is present.
+SCAN_RULES = frozenset({"k8s-secret-data"})
+# Rules whose match can start anywhere in the trigger's leftmost match: a URL's scheme has no
+# lookbehind, so after an earlier match ending inside "ab+cd://", finditer may start at "c".
+EXPAND_RULES = frozenset({"url-password"})
+# Characters beyond ASCII that re matches as a digit, or as an ASCII letter when ignoring case.
+_EXOTIC_DIGIT = re.compile(r"[^\D0-9]")
+_EXOTIC_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def exotic(text: str) -> tuple[bool, bool]:
+    """(has a non-ASCII digit, has a non-ASCII case variant of an ASCII letter): then the rules whose
+    triggers hold ``\\d``, or are matched without case, could miss what ``re`` finds, and take ``re``."""
+    if text.isascii():
+        return False, False
+    return _EXOTIC_DIGIT.search(text) is not None, _EXOTIC_CASE.search(text) is not None
+
+
+def triggers_of(rule: "PatternRule") -> tuple[tuple[str, tuple[int, ...]], ...]:
+    if rule.name in TRIGGERS:
+        return TRIGGERS[rule.name]
+    return tuple((re.escape(a), (0,)) for a in rule.anchors)
+
+
+class TriggerScanner:
+    """A compiled Hyperscan database of every rule's triggers; ``scan(text)`` gives candidate starts per rule."""
+
+    def __init__(self, rules: Sequence["PatternRule"]):
+        import hyperscan
+
+        self.rules = list(rules)
+        expressions, flags = [], []
+        self.targets: list[tuple[int, tuple[int, ...], bool]] = []  # per pattern id: rule index, deltas, span expands
+        self.digit_rules = {i for i, r in enumerate(self.rules) if any("\\d" in p for p, _ in triggers_of(r))}
+        self.case_rules = {i for i, r in enumerate(self.rules) if r.fold}
+        for i, rule in enumerate(self.rules):
+            for pattern, deltas in triggers_of(rule):
+                expressions.append(pattern.encode())
+                caseless = hyperscan.HS_FLAG_CASELESS if rule.fold else 0
+                flags.append(hyperscan.HS_FLAG_SOM_LEFTMOST | caseless)
+                self.targets.append((i, deltas, rule.name in EXPAND_RULES))
+        self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        self.db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
+
+    def scan(self, text: str) -> dict[int, list[int]]:
+        """Rule index -> sorted candidate start offsets (characters) in ``text``."""
+        hits: list[tuple[int, int, int]] = []
+        append = hits.append
+
+        def on_match(pattern_id: int, start: int, end: int, flags: int, context) -> None:
+            append((pattern_id, start, end))
+
+        data = text.encode("utf-8", "surrogatepass")
+        self.db.scan(data, match_event_handler=on_match)
+        to_char = None if len(data) == len(text) else _byte_to_char(data)
+        by_rule: dict[int, set[int]] = {}
+        for pattern_id, start, end in hits:
+            rule, deltas, expand = self.targets[pattern_id]
+            if to_char is not None:
+                start, end = int(to_char[start]), int(to_char[end])
+            starts = by_rule.setdefault(rule, set())
+            if expand:  # every start inside the trigger (url-password: see EXPAND_RULES)
+                starts.update(range(start, max(start + 1, end - 4)))
+            else:
+                starts.update(start + d for d in deltas)
+        n = len(text)
+        return {rule: sorted(s for s in starts if s < n) for rule, starts in by_rule.items()}
+
+
+def _byte_to_char(data: bytes):
+    """Character index of every byte offset of UTF-8 ``data`` (numpy array, one past the end included)."""
+    import numpy as np
+
+    raw = np.frombuffer(data, dtype=np.uint8)
+    leads = (raw & 0xC0) != 0x80  # the first byte of each character
+    return np.concatenate([np.cumsum(leads) - 1, [int(leads.sum())]])
+
+
+def matches_at(regex: re.Pattern, text: str, starts: Sequence[int]) -> Iterator[re.Match]:
+    """``regex.finditer(text)``, given sorted ``starts`` holding every offset where ``regex`` can match."""
+    last_end = 0
+    for start in starts:
+        if start < last_end:
+            continue
+        m = regex.match(text, start)
+        if m is not None:
+            last_end = max(m.end(), start + 1)
+            yield m
+
+
+@functools.lru_cache(maxsize=8)
+def scanner_for(rules: tuple["PatternRule", ...]) -> TriggerScanner:
+    return TriggerScanner(rules)
+
+
+def rule_matches(
+    scanner: TriggerScanner,
+    text: str,
+    keyed: Callable[["PatternRule", str, Sequence[int]], Iterator[re.Match]],
+    by_re: Callable[["PatternRule", str], Iterator[re.Match] | None],
+) -> Iterator[tuple["PatternRule", Iterator[re.Match]]]:
+    """(rule, its matches in ``text``) for the rules, in order, that can match at all.
+
+    ``keyed``: the assignment rules' matcher given anchor hits; ``by_re``: the
+    ``re`` engine's matches of one rule (None: none), for the rules ``exotic``
+    characters put out of the triggers' reach.
+    """
+    starts = scanner.scan(text)
+    digit, case = exotic(text)
+    for i, rule in enumerate(scanner.rules):
+        if (digit and i in scanner.digit_rules) or (case and i in scanner.case_rules):
+            matches = by_re(rule, text)
+            if matches is not None:
+                yield rule, matches
+        elif i not in starts:
+            continue
+        elif rule.name in SCAN_RULES:
+            yield rule, rule.regex.finditer(text)
+        elif rule.keyed:
+            yield rule, keyed(rule, text, starts[i])
+        else:
+            yield rule, matches_at(rule.regex, text, starts[i])
