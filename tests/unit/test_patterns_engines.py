@@ -18,7 +18,7 @@ GITLEAKS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "git
 # names and addresses after non-ASCII text, characters re folds to ASCII (dotless i, Kelvin sign,
 # long s), non-ASCII digits, lone surrogates, matches at the very start and end.
 EDGE_CASES = [
-    "x://u:p@ab+cd://u:q9Zk2@h.io",
+    "xy://u:pw1@ab+cd://u:q9Zk2@h.io",
     "secretoken = 'Zq9x8c7v6b5n4m3l'\nsecretkey='Zq9x8c7v6b5n4m3l' apikeytoken: k9Xq2LmP7vTz8wQ1",
     "éapi_key='Zq9x8c7v6b5n4m3l' naïve jo@corp.io ñ 10.1.2.3 ü fe80::1ff:fe23:4567:890a",
     "ı api_key = 'Zq9x8c7v6b5n4m3l' strıng passwd: hunter22 AUTHORıZATION: Bearer cfcabd11c7ed9a41b1a3e063c32d5114",

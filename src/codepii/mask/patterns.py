@@ -6,18 +6,17 @@ private key from ``-----BEGIN`` through the closing ``-----`` of its END line.
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
-import logging
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..errors import ConfigError
-from ..spans import Span, sort_spans
+from ..spans import Span
 from .base import Detector
-from .filters import is_host_address, is_placeholder, looks_like_secret, parse_ip
+from .filters import is_placeholder, looks_like_secret
+from .prefilter import pick_engine, resolve_overlaps
+from .ip_rules import IPV4_RE, IPV6_RE, VERSION_CONTEXT, host_ip  # noqa: F401 (VERSION_CONTEXT: re-exported)
 
 # Local parts of addresses that belong to a service or a role, not a person
 # (LABELING.md "Not PII": noreply@github.com).
@@ -50,6 +49,7 @@ class PatternRule:
     anchors: tuple[str, ...] = ()
     fold: bool = False
     keyed: bool = False  # the match starts a [\w.-] name holding an anchor: try only there (see _keyed_matches)
+    gate: Callable[[str], bool] | None = None  # False: accept() rejects every match in this text, skip the rule
 
 
 def _value_span(m: re.Match) -> tuple[int, int]:
@@ -177,7 +177,7 @@ def _build_rules() -> list[PatternRule]:
             "secret-assignment", "KEY", _rx(SECRET_ASSIGN, re.I), 0.75, 3, _generic_secret_ok, ("key", "token", "secret", "cred", "auth"), True, True
         ),
         PatternRule("auth-header", "KEY", _rx(AUTH_HEADER), 0.85, 2, _auth_value_ok, ("authorization",), True),
-        PatternRule("k8s-secret-data", "KEY", _rx(K8S_SECRET_DATA), 0.8, 3, _k8s_secret_ok, ("kind",)),
+        PatternRule("k8s-secret-data", "KEY", _rx(K8S_SECRET_DATA), 0.8, 3, _k8s_secret_ok, ("kind",), gate=_secret_manifest),
         PatternRule("email", "EMAIL", _rx(EMAIL), 0.95, 4, None, ("@",)),
         PatternRule("ipv4", "IP_ADDRESS", _rx(IPV4_RE), 0.9, 5, None, (".",)),
         PatternRule("ipv6", "IP_ADDRESS", _rx(IPV6_RE), 0.9, 5, None, (":",)),
@@ -210,6 +210,7 @@ AUTH_HEADER = (
 )
 # A value in the data: section of a Kubernetes Secret manifest (base64).
 K8S_SECRET_DATA = r"(?m)^[ \t]+[\w.-]+:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]+)?[\"']?(?P<value>[A-Za-z0-9+/]{12,}={0,2})[\"']?[ \t]*$"
+SECRET_MANIFEST = re.compile(r"(?im)^\s*kind:\s*[\"']?secret[\"']?\s*$")
 # Names ending in a secret word that hold no secret (public keys, database and map keys, pagination).
 NOT_SECRET_NAMES = re.compile(
     r"(?:^|[_.-]|(?<=[a-z])(?=[A-Z]))(?i:(?:public|primary|foreign|schema|csrf|xsrf|sort|cache|partition|lookup|dict|hash|index|idx|row|unique|"
@@ -217,12 +218,6 @@ NOT_SECRET_NAMES = re.compile(
     r"field|column|attr|property|env|type|length|len|max|min|num|count|hot|foreign|group|route|state)[_.-]?"
     r"(?:api[_.-]?key|key|token|secret))$",
 )
-# Dotted quads not inside a longer dotted number (OIDs, versions 1.2.3.4.5).
-IPV4_RE = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
-# Colon-hex candidates; ipaddress decides what is an address.
-IPV6_RE = r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)"
-# Words before a dotted quad that make it a version, not a host.
-VERSION_CONTEXT = re.compile(r"(?:version|\bver|\brelease|\brev|\bbuild|\bv)\w*[\s:=\"'(]*$|(?:==|>=|<=|~=|!=)\s*$", re.I)
 EMAIL = r"(?<![\w.%+-])(?P<value>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])"
 
 
@@ -302,7 +297,7 @@ def _auth_value_ok(text: str, m: re.Match) -> bool:
 
 def _k8s_secret_ok(text: str, m: re.Match) -> bool:
     """Only inside a manifest of ``kind: Secret``; the value must be base64 of something."""
-    if not re.search(r"(?im)^\s*kind:\s*[\"']?secret[\"']?\s*$", text):
+    if not _secret_manifest(text):
         return False
     import base64
     import binascii
@@ -312,6 +307,11 @@ def _k8s_secret_ok(text: str, m: re.Match) -> bool:
         return len(value) % 4 == 0 and len(base64.b64decode(value, validate=True)) > 0 and not is_placeholder(value)
     except (binascii.Error, ValueError):
         return False
+
+
+@functools.lru_cache(maxsize=4)
+def _secret_manifest(text: str) -> bool:
+    return SECRET_MANIFEST.search(text) is not None
 
 
 def _password_ok(text: str, m: re.Match) -> bool:
@@ -366,6 +366,8 @@ class PatternDetector(Detector):
     def detect_one(self, text: str) -> list[Span]:
         found: list[tuple[int, Span]] = []
         for rule, matches in self._rule_matches(text):
+            if rule.gate is not None and not rule.gate(text):
+                continue
             for m in matches:
                 start, end = _value_span(m)
                 if end <= start or (rule.accept is not None and not rule.accept(text, m)):
@@ -429,49 +431,3 @@ def _re_matches(rule: PatternRule, text: str, lowered: dict[str, str] | None = N
             return None
     return _keyed_matches(rule, text, lower) if rule.keyed else rule.regex.finditer(text)
 
-
-def resolve_overlaps(found: Sequence[tuple[int, Span]]) -> list[Span]:
-    """Keep spans greedily by (priority, longest first, leftmost), dropping any that overlaps a kept one."""
-    starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
-    kept: list[Span] = []
-    for _, s in sorted(found, key=lambda ps: (ps[0], -ps[1].length, ps[1].start)):
-        i = bisect.bisect_right(starts, s.start)
-        if (i > 0 and kept[i - 1].end > s.start) or (i < len(kept) and kept[i].start < s.end):
-            continue
-        starts.insert(i, s.start)
-        kept.insert(i, s)
-    return sort_spans(kept)
-
-
-def pick_engine(engine: str) -> str:
-    """``auto`` -> ``hyperscan`` when importable, else ``re`` (one log line says so)."""
-    if engine not in ("auto", "re", "hyperscan"):
-        raise ConfigError(f"pattern engine {engine!r}: use auto, re or hyperscan")
-    if engine == "re":
-        return engine
-    try:
-        import hyperscan  # noqa: F401
-    except ImportError:
-        if engine == "hyperscan":
-            raise ConfigError("pattern engine 'hyperscan' needs the hyperscan package: pip install hyperscan") from None
-        _log_fallback()
-        return "re"
-    return "hyperscan"
-
-
-@functools.lru_cache(maxsize=1)
-def _log_fallback() -> None:
-    logging.getLogger("codepii").info("hyperscan is not installed: patterns run on Python re (slower; pip install hyperscan)")
-
-
-def host_ip(text: str, start: int, end: int) -> bool:
-    """A valid address of a host (filters.is_host_address), not a version string or a time."""
-    value = text[start:end]
-    addr = parse_ip(value)
-    if addr is None or not is_host_address(addr):
-        return False
-    if addr.version == 6:
-        # "1::2" in a slice, "de::ad": too few hex digits to be an address.
-        return sum(c.isalnum() for c in value) >= 4 and any(c.isdigit() for c in value)
-    line_start = text.rfind("\n", 0, start) + 1
-    return not VERSION_CONTEXT.search(text[max(line_start, start - 24) : start])

@@ -29,9 +29,14 @@ engine (``needs_re``), so the two engines never differ.
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import logging
 import re
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+
+from ..errors import ConfigError
+from ..spans import Span, sort_spans
 
 if TYPE_CHECKING:
     from .patterns import PatternRule
@@ -184,3 +189,38 @@ def rule_matches(
             yield rule, keyed(rule, text, starts[i])
         else:
             yield rule, matches_at(rule.regex, text, starts[i])
+
+
+def resolve_overlaps(found: Sequence[tuple[int, Span]]) -> list[Span]:
+    """Keep spans greedily by (priority, longest first, leftmost), dropping any that overlaps a kept one."""
+    starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
+    kept: list[Span] = []
+    for _, s in sorted(found, key=lambda ps: (ps[0], -ps[1].length, ps[1].start)):
+        i = bisect.bisect_right(starts, s.start)
+        if (i > 0 and kept[i - 1].end > s.start) or (i < len(kept) and kept[i].start < s.end):
+            continue
+        starts.insert(i, s.start)
+        kept.insert(i, s)
+    return sort_spans(kept)
+
+
+def pick_engine(engine: str) -> str:
+    """``auto`` -> ``hyperscan`` when importable, else ``re`` (one log line says so)."""
+    if engine not in ("auto", "re", "hyperscan"):
+        raise ConfigError(f"pattern engine {engine!r}: use auto, re or hyperscan")
+    if engine == "re":
+        return engine
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        if engine == "hyperscan":
+            raise ConfigError("pattern engine 'hyperscan' needs the hyperscan package: pip install hyperscan") from None
+        _log_fallback()
+        return "re"
+    return "hyperscan"
+
+
+@functools.lru_cache(maxsize=1)
+def _log_fallback() -> None:
+    logging.getLogger("codepii").info("hyperscan is not installed: patterns run on Python re (slower; pip install hyperscan)")
+
