@@ -32,7 +32,7 @@ VERSION_CONTEXT = re.compile(
 BUMP_CONTEXT = re.compile(r"\b(?:bump|upgrade|downgrade)(?:s|d|ed)?\b.*\b(?:from|to)\s+$", re.I)
 # A text with dotted numbers of five or more arcs under the ASN.1 roots 0, 1, 2 (1.2.840.113549.1.1.1)
 # holds OIDs: there, a quad under those roots (2.5.4.3) is an OID too.
-_LONG_OID = re.compile(r"(?<![\w.])[012]\.\d{1,3}(?:\.\d+){3,}(?![\w]|\.\d)")
+_LONG_OID = re.compile(r"[012]\.\d{1,3}(?:\.\d+){3,}(?![\w]|\.\d)")  # and no [\w.] before: oid_text
 # Well-known service addresses that identify no one: the cloud instance-metadata endpoints.
 SERVICE_ADDRESSES = frozenset({"169.254.169.254", "fd00:ec2::254"})
 
@@ -85,12 +85,14 @@ def host_ip(text: str, start: int, end: int) -> bool:
         if n >> 24 <= 2 and oid_text(text):
             return False
     else:
+        # "1::2" in a slice, "de::ad": too few hex digits to be an address (checked first: cheaper).
+        if sum(c.isalnum() for c in value) < 4 or not any(c.isdigit() for c in value):
+            return False
         addr = parse_ip(value)
         if addr is None or not is_host_address(addr):
             return False
         if addr.version == 6:
-            # "1::2" in a slice, "de::ad": too few hex digits to be an address.
-            return sum(c.isalnum() for c in value) >= 4 and any(c.isdigit() for c in value)
+            return True
     line_start = text.rfind("\n", 0, start) + 1
     if VERSION_CONTEXT.search(text, max(line_start, start - 24), start):
         return False
@@ -100,5 +102,11 @@ def host_ip(text: str, start: int, end: int) -> bool:
 @functools.lru_cache(maxsize=4)
 def oid_text(text: str) -> bool:
     """Does the text hold two or more long OIDs (see _LONG_OID)?"""
-    found = _LONG_OID.finditer(text)
-    return next(found, None) is not None and next(found, None) is not None
+    n = 0
+    for m in _LONG_OID.finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        if not (before.isalnum() or before in "_."):
+            n += 1
+            if n == 2:
+                return True
+    return False

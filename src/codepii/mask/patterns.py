@@ -252,7 +252,7 @@ def _keyed_matches(rule: PatternRule, text: str, lower: str | None, hits: Sequen
         tried = start
         m = rule.regex.match(text, start)
         if m is not None:
-            last_end = max(m.end(), start + 1)
+            last_end = m.end() if m.end() > start else start + 1
             yield m
 
 
@@ -261,8 +261,15 @@ def _anchor_regex(anchors: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(a) for a in anchors))
 
 
+_PEM_FRAME = re.compile(r"-----[^-]+-----|\\n|\s")
+_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*)?")
+_DIGIT, _SPACE, _BRACKET = re.compile(r"\d"), re.compile(r"\s"), re.compile(r"[(\[{]")
+_SECRET_NAME_END = re.compile(r"(?i)(?:api|secret|token|access|private|auth|signing|client)[_.-]?(?:key|secret)?$")
+_KEY_WORD_END = re.compile(r"(?:^|[_.-]|[a-z](?=K))(?i:key)$")
+
+
 def _pem_has_body(text: str, m: re.Match) -> bool:
-    body = re.sub(r"-----[^-]+-----|\\n|\s", "", m.group())
+    body = _PEM_FRAME.sub("", m.group())
     return len(body) >= 16 and not is_placeholder(body)
 
 
@@ -278,9 +285,9 @@ def _bare_value_ok(m: re.Match) -> bool:
     if "bare" not in m.re.groupindex or m.group("bare") is None:
         return True
     value = m.group("bare")
-    if re.fullmatch(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*)?", value) and not re.search(r"\d", value):
+    if _CODE_VALUE.fullmatch(value) and not _DIGIT.search(value):
         return False
-    if re.search(r"[(\[{]", value) or value.endswith(("(", ":")):
+    if _BRACKET.search(value) or value.endswith(("(", ":")):
         return False
     # A bare value must run to the end of its line ("KEY=value" in .env/.ini/YAML).
     line_end = m.string.find("\n", m.end())
@@ -318,7 +325,7 @@ def _password_ok(text: str, m: re.Match) -> bool:
     value = text[slice(*_value_span(m))]
     if not _bare_value_ok(m) or is_placeholder(value):
         return False
-    if m.re.pattern == PASSWORD_ASSIGN and re.search(r"\s", value):
+    if m.re.pattern == PASSWORD_ASSIGN and _SPACE.search(value):
         return False
     return len(value) >= 3
 
@@ -327,11 +334,11 @@ def _generic_secret_ok(text: str, m: re.Match) -> bool:
     value, name = text[slice(*_value_span(m))], m.group("name")
     if NOT_SECRET_NAMES.search(name) or not _bare_value_ok(m):
         return False
-    if re.search(r"(?i)(?:api|secret|token|access|private|auth|signing|client)[_.-]?(?:key|secret)?$", name):
+    if _SECRET_NAME_END.search(name):
         return looks_like_secret(value)
     # A bare "key" (dict keys, map keys are everywhere in code): a separate word
     # ("api_key", "ssh.key", "encryptionKey", "KEY"), and a long random value.
-    if not re.search(r"(?:^|[_.-]|[a-z](?=K))(?i:key)$", name):
+    if not _KEY_WORD_END.search(name):
         return False
     return len(value) >= 16 and any(c.isdigit() for c in value) and looks_like_secret(value, min_entropy=3.5)
 

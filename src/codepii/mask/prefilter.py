@@ -41,6 +41,7 @@ from ..spans import Span, sort_spans
 if TYPE_CHECKING:
     from .patterns import PatternRule
 
+_ASSIGN = r"(?:{})[\w.\-]{{0,14}}[\"'`]?\]?(?:[ \t]+(?:string|str|const))?[ \t]*[=:,>?.+]"
 # Trigger patterns per rule: (Hyperscan regex, deltas from the trigger's start to the match's start).
 # Rules not listed use their literal anchors with delta 0.
 TRIGGERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
@@ -48,7 +49,12 @@ TRIGGERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
     "ipv4": ((r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d", (0,)),),
     # The lookbehind of IPV6_RE as a consumed character: the match starts at it or after it.
     "ipv6": ((r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", (0, 1)),),
-    "url-password": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://", (0,)),),
+    # user:password@ after the scheme (unbounded: the bytes of a UTF-8 character are several).
+    "url-password": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@", (0,)),),
+    # A secret word, the rest of the name (at most 14 name characters: "cred|entials" + "_string"),
+    # a quote or bracket, a declared type, blanks, then the first character of an operator.
+    "password-assignment": ((_ASSIGN.format("pass|pwd"), (0,)),),
+    "secret-assignment": ((_ASSIGN.format("key|token|secret|cred|auth"), (0,)),),
     "ssh-public-key": tuple(
         (re.escape(w), (0,)) for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
     ),
@@ -72,17 +78,14 @@ SCAN_RULES = frozenset({"k8s-secret-data"})
 # Rules whose match can start anywhere in the trigger's leftmost match: a URL's scheme has no
 # lookbehind, so after an earlier match ending inside "ab+cd://", finditer may start at "c".
 EXPAND_RULES = frozenset({"url-password"})
-# Characters beyond ASCII that re matches as a digit, or as an ASCII letter when ignoring case.
-_EXOTIC_DIGIT = re.compile(r"[^\D0-9]")
-_EXOTIC_CASE = re.compile("[\u0130\u0131\u017f\u212a]")
+# Characters beyond ASCII that re matches as a digit (all decimal digits lie below U+20000), or as
+# an ASCII letter when ignoring case. The scan reports them (see TriggerScanner.scan).
+EXOTIC_DIGITS = "".join(chr(c) for c in range(0x80, 0x20000) if chr(c).isdecimal())
+EXOTIC_CASE = "\u0130\u0131\u017f\u212a"
 
 
-def exotic(text: str) -> tuple[bool, bool]:
-    """(has a non-ASCII digit, has a non-ASCII case variant of an ASCII letter): then the rules whose
-    triggers hold ``\\d``, or are matched without case, could miss what ``re`` finds, and take ``re``."""
-    if text.isascii():
-        return False, False
-    return _EXOTIC_DIGIT.search(text) is not None, _EXOTIC_CASE.search(text) is not None
+def _utf8_alternation(chars: str) -> bytes:
+    return b"|".join(b"".join(b"\\x%02x" % byte for byte in c.encode("utf-8")) for c in chars)
 
 
 def triggers_of(rule: "PatternRule") -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -99,20 +102,28 @@ class TriggerScanner:
 
         self.rules = list(rules)
         expressions, flags = [], []
-        self.targets: list[tuple[int, tuple[int, ...], bool]] = []  # per pattern id: rule index, deltas, span expands
-        self.digit_rules = {i for i, r in enumerate(self.rules) if any("\\d" in p for p, _ in triggers_of(r))}
+        # Per pattern id: rule index, deltas (None: just 0), whole trigger expands to starts.
+        self.targets: list[tuple[int, tuple[int, ...] | None, bool]] = []
+        self.digit_rules = {i for i, r in enumerate(self.rules) if any("\\d" in p or "\\w" in p for p, _ in triggers_of(r))}
         self.case_rules = {i for i, r in enumerate(self.rules) if r.fold}
         for i, rule in enumerate(self.rules):
             for pattern, deltas in triggers_of(rule):
                 expressions.append(pattern.encode())
                 caseless = hyperscan.HS_FLAG_CASELESS if rule.fold else 0
                 flags.append(hyperscan.HS_FLAG_SOM_LEFTMOST | caseless)
-                self.targets.append((i, deltas, rule.name in EXPAND_RULES))
+                expand = rule.name in EXPAND_RULES
+                self.targets.append((i, None if deltas == (0,) and not expand else deltas, expand))
+        # Two more patterns: a non-ASCII digit, a non-ASCII case variant (reported once per text).
+        self.exotic_ids = (len(expressions), len(expressions) + 1)
+        expressions += [_utf8_alternation(EXOTIC_DIGITS), _utf8_alternation(EXOTIC_CASE)]
+        flags += [hyperscan.HS_FLAG_SINGLEMATCH] * 2
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
 
-    def scan(self, text: str) -> dict[int, list[int]]:
-        """Rule index -> sorted candidate start offsets (characters) in ``text``."""
+    def scan(self, text: str) -> tuple[dict[int, list[int]], set[int]]:
+        """(rule index -> sorted candidate starts, in characters; the rules that must take ``re``
+        in this text: those whose triggers hold ``\\d``/``\\w`` when it has a non-ASCII digit, the
+        caseless ones when it has a character re folds to an ASCII letter)."""
         hits: list[tuple[int, int, int]] = []
         append = hits.append
 
@@ -123,17 +134,29 @@ class TriggerScanner:
         self.db.scan(data, match_event_handler=on_match)
         to_char = None if len(data) == len(text) else _byte_to_char(data)
         by_rule: dict[int, set[int]] = {}
+        targets, via_re = self.targets, set()
+        if to_char is not None:
+            found = {pattern_id for pattern_id, _, _ in hits}
+            if self.exotic_ids[0] in found:
+                via_re |= self.digit_rules
+            if self.exotic_ids[1] in found:
+                via_re |= self.case_rules
+            hits = [h for h in hits if h[0] < self.exotic_ids[0]]
         for pattern_id, start, end in hits:
-            rule, deltas, expand = self.targets[pattern_id]
+            rule, deltas, expand = targets[pattern_id]
             if to_char is not None:
                 start, end = int(to_char[start]), int(to_char[end])
-            starts = by_rule.setdefault(rule, set())
-            if expand:  # every start inside the trigger (url-password: see EXPAND_RULES)
-                starts.update(range(start, max(start + 1, end - 4)))
+            starts = by_rule.get(rule)
+            if starts is None:
+                starts = by_rule[rule] = set()
+            if deltas is None:  # the common case: the match starts where the trigger does
+                starts.add(start)
+            elif expand:  # every start before the "://" (url-password: see EXPAND_RULES)
+                starts.update(range(start, text.find("://", start) - 1))
             else:
-                starts.update(start + d for d in deltas)
+                starts.update([start + d for d in deltas])
         n = len(text)
-        return {rule: sorted(s for s in starts if s < n) for rule, starts in by_rule.items()}
+        return {rule: sorted(s for s in starts if s < n) for rule, starts in by_rule.items()}, via_re
 
 
 def _byte_to_char(data: bytes):
@@ -153,7 +176,8 @@ def matches_at(regex: re.Pattern, text: str, starts: Sequence[int]) -> Iterator[
             continue
         m = regex.match(text, start)
         if m is not None:
-            last_end = max(m.end(), start + 1)
+            end = m.end()
+            last_end = end if end > start else start + 1
             yield m
 
 
@@ -171,18 +195,16 @@ def rule_matches(
     """(rule, its matches in ``text``) for the rules, in order, that can match at all.
 
     ``keyed``: the assignment rules' matcher given anchor hits; ``by_re``: the
-    ``re`` engine's matches of one rule (None: none), for the rules ``exotic``
+    ``re`` engine's matches of one rule (None: none), for the rules that non-ASCII
     characters put out of the triggers' reach.
     """
-    starts = scanner.scan(text)
-    digit, case = exotic(text)
-    for i, rule in enumerate(scanner.rules):
-        if (digit and i in scanner.digit_rules) or (case and i in scanner.case_rules):
+    starts, via_re = scanner.scan(text)
+    for i in sorted(starts.keys() | via_re) if via_re else sorted(starts):
+        rule = scanner.rules[i]
+        if i in via_re:
             matches = by_re(rule, text)
             if matches is not None:
                 yield rule, matches
-        elif i not in starts:
-            continue
         elif rule.name in SCAN_RULES:
             yield rule, rule.regex.finditer(text)
         elif rule.keyed:
