@@ -80,3 +80,8 @@ def test_ipv4_fast_path_agrees_with_ipaddress():
         assert (n is None) == (addr is None), value
         if n is not None:
             assert is_host_ipv4(n) == is_host_address(addr), value
+
+
+@pytest.mark.parametrize("text", ['secret="10.1.2.3"', "isolated_host = 10.1.2.3", "security_ip: 10.1.2.3", "oidc_server=10.1.2.3"])
+def test_words_that_only_start_like_a_standard_or_oid_keep_the_host(det, text):
+    assert ips(det, text) == ["10.1.2.3"]

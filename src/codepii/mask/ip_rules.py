@@ -17,17 +17,15 @@ IPV4_RE = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
 # Colon-hex candidates; ipaddress decides what is an address.
 IPV6_RE = r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)"
 # What a dotted quad's line says just before it (the 24 characters before, on its line) that makes it
-# no host: a version word ("version", "__version__", "VERSION: &str =", "setProperty(\"version\", \"",
-# a bare "v"), a pin operator ("==1.2.3.4"), a standard's section ("IEEE802.1D-2004 10.3.1.4",
-# "RFC 2616 section 3.6.1.2") or an OID name ("oid: 2.5.4.3", "(OID 2.5.4.3)").
-_VERSION_WORD = r"(?:version|release|revision|\bver|\brev|\bbuild|\bv)(?:s|_?(?:number|num|no|id|str|string|code|name))?_*(?![a-z0-9])"
-VERSION_CONTEXT = re.compile(
-    _VERSION_WORD + r"[^\w\n]*(?:(?:str|string)\b[^\w\n]*)?$"
-    r"|(?:==|>=|<=|~=|!=|~>|\^)\s*$"
-    r"|(?:\b(?:ieee|rfc|iso|iec|itu|ecma|section|sect|sec|clause|chapter|annex)\S*|§)\s*$"
-    r"|(?:\b|_)oids?\b[^\w\n]*(?:(?:str|string)\b[^\w\n]*)?$",
-    re.I,
-)
+# no host (no_host_context): the last word is a version word ("version", "__version__", "APP_VERSION",
+# "minVersion", "ver", "build", a bare "v"; "VERSION: &str =" skips the type) or an OID name ("oid",
+# "exports.oid", "(OID "); the last token is a standard's section ("IEEE802.1D-2004 10.3.1.4",
+# "RFC 2616 section 3.6.1.2"); or a pin operator ends it ("==1.2.3.4").
+VERSION_WORD = re.compile(r"(?:.*(?:version|release|revision)|ver|rev|build|v)(?:s|_?(?:number|num|no|id|str|string|code|name))?_*")
+OID_WORD = re.compile(r"(?:.*_)?oids?")
+STANDARD_TOKEN = re.compile(r"(?<!\w)(?:ieee|rfc|iso|iec|itu|ecma|section|sect|sec|clause|chapter|annex)(?![a-z])|§$")
+PIN_OPERATORS = ("==", ">=", "<=", "~=", "!=", "~>", "^")
+TYPE_WORDS = ("str", "string")
 # "Bump foo from 1.22.0.90 to 1.22.0.91" (dependency update messages): the line, up to the quad.
 BUMP_CONTEXT = re.compile(r"\b(?:bump|upgrade|downgrade)(?:s|d|ed)?\b.*\b(?:from|to)\s+$", re.I)
 # A text with dotted numbers of five or more arcs under the ASN.1 roots 0, 1, 2 (1.2.840.113549.1.1.1)
@@ -43,11 +41,11 @@ def ipv4_int(value: str) -> int | None:
     """The address as an integer, or None where ``ipaddress.IPv4Address`` rejects it
     (not four ASCII decimal octets, an octet over 255 or with a leading zero)."""
     parts = value.split(".")
-    if len(parts) != 4:
+    if len(parts) != 4 or not "".join(parts).isdigit() or not value.isascii():
         return None
     n = 0
     for p in parts:
-        if not (p.isascii() and p.isdigit()) or len(p) > 3 or (len(p) > 1 and p[0] == "0"):
+        if len(p) > 3 or (len(p) > 1 and p[0] == "0"):
             return None
         octet = int(p)
         if octet > 255:
@@ -94,9 +92,39 @@ def host_ip(text: str, start: int, end: int) -> bool:
         if addr.version == 6:
             return True
     line_start = text.rfind("\n", 0, start) + 1
-    if VERSION_CONTEXT.search(text, max(line_start, start - 24), start):
+    if no_host_context(text[max(line_start, start - 24) : start]):
         return False
     return not (text.endswith(("from ", "to "), line_start, start) and BUMP_CONTEXT.search(text, line_start, start))
+
+
+def no_host_context(window: str) -> bool:
+    """Do the characters before a quad (on its line) make it a version, an OID or a section number?"""
+    stripped = window.rstrip()
+    if stripped.endswith(PIN_OPERATORS):
+        return True
+    word, rest = _last_word(window)
+    if word.lower() in TYPE_WORDS and rest and not _is_word_char(rest[-1]):
+        word, rest = _last_word(rest)  # Go/Rust/TS declared type: "VERSION: &str = "
+    word = word.lower()
+    if word and (VERSION_WORD.fullmatch(word) or OID_WORD.fullmatch(word)):
+        return True
+    token = stripped.rsplit(None, 1)[-1].lower() if stripped else ""
+    return STANDARD_TOKEN.search(token) is not None
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _last_word(window: str) -> tuple[str, str]:
+    """(the last run of word characters after stripping trailing non-word ones, what precedes it)."""
+    end = len(window)
+    while end and not _is_word_char(window[end - 1]):
+        end -= 1
+    start = end
+    while start and _is_word_char(window[start - 1]):
+        start -= 1
+    return window[start:end], window[:start]
 
 
 @functools.lru_cache(maxsize=4)

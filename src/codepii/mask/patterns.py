@@ -16,7 +16,7 @@ from ..spans import Span
 from .base import Detector
 from .filters import is_placeholder, looks_like_secret
 from .prefilter import pick_engine, resolve_overlaps
-from .ip_rules import IPV4_RE, IPV6_RE, VERSION_CONTEXT, host_ip  # noqa: F401 (VERSION_CONTEXT: re-exported)
+from .ip_rules import IPV4_RE, IPV6_RE, host_ip
 
 # Local parts of addresses that belong to a service or a role, not a person
 # (LABELING.md "Not PII": noreply@github.com).
@@ -53,9 +53,13 @@ class PatternRule:
 
 
 def _value_span(m: re.Match) -> tuple[int, int]:
-    for group in ("value", "bare"):
-        if group in m.re.groupindex and m.group(group) is not None:
-            return m.span(group)
+    groups = m.re.groupindex
+    if groups:
+        for group in ("value", "bare"):
+            if group in groups:
+                span = m.span(group)
+                if span[0] >= 0:  # (-1, -1): the group took no part in the match
+                    return span
     return m.span()
 
 
@@ -371,7 +375,7 @@ class PatternDetector(Detector):
         return [self.detect_one(t) for t in texts]
 
     def detect_one(self, text: str) -> list[Span]:
-        found: list[tuple[int, Span]] = []
+        found: list[tuple[int, int, int, PatternRule]] = []  # (priority, start, end, rule)
         for rule, matches in self._rule_matches(text):
             if rule.gate is not None and not rule.gate(text):
                 continue
@@ -381,7 +385,7 @@ class PatternDetector(Detector):
                     continue
                 if not self._accept_kind(rule, text, start, end):
                     continue
-                found.append((rule.priority, Span(start, end, rule.category, rule.score)))
+                found.append((rule.priority, start, end, rule))
         # Greedy: a lower priority number wins an overlap, then the longer span.
         return resolve_overlaps(found)
 

@@ -142,10 +142,10 @@ class TriggerScanner:
             if self.exotic_ids[1] in found:
                 via_re |= self.case_rules
             hits = [h for h in hits if h[0] < self.exotic_ids[0]]
-        for pattern_id, start, end in hits:
+        for pattern_id, start, _ in hits:
             rule, deltas, expand = targets[pattern_id]
             if to_char is not None:
-                start, end = int(to_char[start]), int(to_char[end])
+                start = to_char(start)
             starts = by_rule.get(rule)
             if starts is None:
                 starts = by_rule[rule] = set()
@@ -159,13 +159,23 @@ class TriggerScanner:
         return {rule: sorted(s for s in starts if s < n) for rule, starts in by_rule.items()}, via_re
 
 
-def _byte_to_char(data: bytes):
-    """Character index of every byte offset of UTF-8 ``data`` (numpy array, one past the end included)."""
-    import numpy as np
+_LEAD_BYTE = re.compile(rb"[\xc0-\xff]")
 
-    raw = np.frombuffer(data, dtype=np.uint8)
-    leads = (raw & 0xC0) != 0x80  # the first byte of each character
-    return np.concatenate([np.cumsum(leads) - 1, [int(leads.sum())]])
+
+def _byte_to_char(data: bytes) -> Callable[[int], int]:
+    """Byte offset -> character offset in UTF-8 ``data`` (exact at the first byte of a character)."""
+    leads, extra, total = [], [], 0  # first bytes of multi-byte characters; bytes beyond one, cumulated
+    for m in _LEAD_BYTE.finditer(data):
+        lead = data[m.start()]
+        total += 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
+        leads.append(m.start())
+        extra.append(total)
+
+    def to_char(offset: int) -> int:
+        i = bisect.bisect_left(leads, offset)
+        return offset - (extra[i - 1] if i else 0)
+
+    return to_char
 
 
 def matches_at(regex: re.Pattern, text: str, starts: Sequence[int]) -> Iterator[re.Match]:
@@ -213,17 +223,18 @@ def rule_matches(
             yield rule, matches_at(rule.regex, text, starts[i])
 
 
-def resolve_overlaps(found: Sequence[tuple[int, Span]]) -> list[Span]:
-    """Keep spans greedily by (priority, longest first, leftmost), dropping any that overlaps a kept one."""
+def resolve_overlaps(found: Sequence[tuple[int, int, int, "PatternRule"]]) -> list[Span]:
+    """Spans of ``(priority, start, end, rule)`` kept greedily by priority, longest first, then leftmost,
+    dropping any that overlaps a kept one; sorted by start."""
     starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
-    kept: list[Span] = []
-    for _, s in sorted(found, key=lambda ps: (ps[0], -ps[1].length, ps[1].start)):
-        i = bisect.bisect_right(starts, s.start)
-        if (i > 0 and kept[i - 1].end > s.start) or (i < len(kept) and kept[i].start < s.end):
+    kept: list[tuple[int, int, "PatternRule"]] = []
+    for _, start, end, rule in sorted(found, key=lambda f: (f[0], f[1] - f[2], f[1])):
+        i = bisect.bisect_right(starts, start)
+        if (i > 0 and kept[i - 1][1] > start) or (i < len(kept) and kept[i][0] < end):
             continue
-        starts.insert(i, s.start)
-        kept.insert(i, s)
-    return sort_spans(kept)
+        starts.insert(i, start)
+        kept.insert(i, (start, end, rule))
+    return sort_spans(Span(start, end, rule.category, rule.score) for start, end, rule in kept)
 
 
 def pick_engine(engine: str) -> str:
