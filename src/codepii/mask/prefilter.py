@@ -33,6 +33,7 @@ import bisect
 import functools
 import logging
 import re
+from collections import defaultdict
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..errors import ConfigError
@@ -124,39 +125,39 @@ class TriggerScanner:
         """(rule index -> sorted candidate starts, in characters; the rules that must take ``re``
         in this text: those whose triggers hold ``\\d``/``\\w`` when it has a non-ASCII digit, the
         caseless ones when it has a character re folds to an ASCII letter)."""
-        hits: list[tuple[int, int, int]] = []
-        append = hits.append
+        lists: defaultdict[int, list[int]] = defaultdict(list)  # start offsets (bytes) per pattern id
 
         def on_match(pattern_id: int, start: int, end: int, flags: int, context) -> None:
-            append((pattern_id, start, end))
+            lists[pattern_id].append(start)
 
         data = text.encode("utf-8", "surrogatepass")
         self.db.scan(data, match_event_handler=on_match)
-        to_char = None if len(data) == len(text) else _byte_to_char(data)
-        by_rule: dict[int, set[int]] = {}
-        targets, via_re = self.targets, set()
-        if to_char is not None:
-            found = {pattern_id for pattern_id, _, _ in hits}
-            if self.exotic_ids[0] in found:
+        via_re: set[int] = set()
+        to_char = None
+        if len(data) != len(text):
+            to_char = _byte_to_char(data)
+            if lists.pop(self.exotic_ids[0], None):
                 via_re |= self.digit_rules
-            if self.exotic_ids[1] in found:
+            if lists.pop(self.exotic_ids[1], None):
                 via_re |= self.case_rules
-            hits = [h for h in hits if h[0] < self.exotic_ids[0]]
-        for pattern_id, start, _ in hits:
-            rule, deltas, expand = targets[pattern_id]
+        by_rule: dict[int, list[int]] = {}
+        for pattern_id, starts in lists.items():
+            rule, deltas, expand = self.targets[pattern_id]
             if to_char is not None:
-                start = to_char(start)
-            starts = by_rule.get(rule)
-            if starts is None:
-                starts = by_rule[rule] = set()
-            if deltas is None:  # the common case: the match starts where the trigger does
-                starts.add(start)
-            elif expand:  # every start before the "://" (url-password: see EXPAND_RULES)
-                starts.update(range(start, text.find("://", start) - 1))
-            else:
-                starts.update([start + d for d in deltas])
+                starts = [to_char(b) for b in starts]
+            if expand:  # every start before the "://" (url-password: see EXPAND_RULES)
+                starts = [q for b in starts for q in range(b, text.find("://", b) - 1)]
+            elif deltas is not None:
+                starts = [b + d for b in starts for d in deltas]
+            by_rule.setdefault(rule, []).extend(starts)
         n = len(text)
-        return {rule: sorted(s for s in starts if s < n) for rule, starts in by_rule.items()}, via_re
+        out = {}
+        for rule, starts in by_rule.items():
+            starts = sorted(set(starts))
+            while starts and starts[-1] >= n:
+                starts.pop()
+            out[rule] = starts
+        return out, via_re
 
 
 _LEAD_BYTE = re.compile(rb"[\xc0-\xff]")
