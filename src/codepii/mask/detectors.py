@@ -44,6 +44,7 @@ class DetectorConfig:
     pattern_categories: tuple[str, ...] = ("EMAIL", "IP_ADDRESS", "KEY", "PASSWORD")
     email_skip_examples: bool = True  # user@example.com etc. are EMAIL_EXAMPLE: not reported
     email_skip_service: bool = True  # noreply@, git@, postmaster@ ... identify no one
+    pattern_engine: Literal["auto", "re", "hyperscan"] = "auto"  # auto: hyperscan when installed (same spans)
     # Hybrid policy (HybridDetector).
     hybrid_pattern_categories: tuple[str, ...] = ("EMAIL", "IP_ADDRESS", "KEY")
     hybrid_add_patterns: bool = True  # also keep pattern spans of other categories where the model found nothing
@@ -97,7 +98,7 @@ def detector_from_config(cfg: DetectorConfig) -> Detector:
 def _patterns(cfg: DetectorConfig) -> Detector:
     from .patterns import PatternDetector
 
-    return PatternDetector(cfg.pattern_categories, cfg.email_skip_examples, cfg.email_skip_service)
+    return PatternDetector(cfg.pattern_categories, cfg.email_skip_examples, cfg.email_skip_service, cfg.pattern_engine)
 
 
 def _model(cfg: DetectorConfig) -> Detector:
