@@ -54,6 +54,13 @@ def ipv4_int(value: str) -> int | None:
     return n
 
 
+@functools.lru_cache(maxsize=8192)
+def _host_ipv4_int(value: str) -> int | None:
+    """The address of a host as an integer; None for an invalid or non-host address."""
+    n = ipv4_int(value)
+    return n if n is not None and is_host_ipv4(n) else None
+
+
 def is_host_ipv4(n: int) -> bool:
     """``filters.is_host_address`` of an IPv4 address given as an integer."""
     top = n >> 24
@@ -77,8 +84,8 @@ def host_ip(text: str, start: int, end: int) -> bool:
     if value in SERVICE_ADDRESSES:
         return False
     if ":" not in value:
-        n = ipv4_int(value)
-        if n is None or not is_host_ipv4(n):
+        n = _host_ipv4_int(value)
+        if n is None:
             return False
         if n >> 24 <= 2 and oid_text(text):
             return False

@@ -412,16 +412,7 @@ class PatternDetector(Detector):
         return True
 
     def _email_ok(self, email: str) -> bool:
-        local, _, domain = email.rpartition("@")
-        domain = domain.lower()
-        tld = domain.rsplit(".", 1)[-1]
-        if tld in FILE_TLDS:
-            return False
-        if self.email_skip_service and local.lower() in SERVICE_LOCALS:
-            return False
-        if self.email_skip_examples and (domain in EXAMPLE_DOMAINS or tld in EXAMPLE_TLDS or domain.startswith("example.")):
-            return False
-        return True
+        return email_ok(email, self.email_skip_examples, self.email_skip_service)
 
     def fingerprint(self) -> str:
         blob = "|".join(f"{r.name}:{r.regex.pattern}:{r.score}" for r in self.rules)
@@ -442,3 +433,17 @@ def _re_matches(rule: PatternRule, text: str, lowered: dict[str, str] | None = N
             return None
     return _keyed_matches(rule, text, lower) if rule.keyed else rule.regex.finditer(text)
 
+
+@functools.lru_cache(maxsize=8192)
+def email_ok(email: str, skip_examples: bool = True, skip_service: bool = True) -> bool:
+    """Not a file name (logo@2x.png), a service address (noreply@) or an example domain, as asked."""
+    local, _, domain = email.rpartition("@")
+    domain = domain.lower()
+    tld = domain.rsplit(".", 1)[-1]
+    if tld in FILE_TLDS:
+        return False
+    if skip_service and local.lower() in SERVICE_LOCALS:
+        return False
+    if skip_examples and (domain in EXAMPLE_DOMAINS or tld in EXAMPLE_TLDS or domain.startswith("example.")):
+        return False
+    return True
