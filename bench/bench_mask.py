@@ -4,12 +4,13 @@ Both run the same randomly initialised BERT (built from a config; speed does
 not depend on the weights) on the same generated code corpus, with the same
 windows (``max_length`` tokens, ``stride`` shared). The pipeline is timed at
 each of ``--pipeline-batch-sizes`` and the fastest is the baseline; codepii is
-timed as is and with each ``--quantize`` mode (int8: dynamic int8 Linear
-layers, CPU only). Prints MB/s, tokens/s and the ratios. With ``--model DIR``
-a trained model replaces the random one, and ``--gold FILE`` also scores each
-codepii variant (overlap micro F1) on gold records. Not a test.
+timed as is and with each ``--quantize`` mode (CPU only; int8: dynamic int8
+Linear layers; bf16: bfloat16 weights, fast on CPUs with AMX). Prints MB/s,
+tokens/s, CPU seconds and the ratios. With ``--model DIR`` a trained model
+replaces the random one, and ``--gold FILE`` also scores each codepii variant
+(overlap micro F1) on gold records. Not a test.
 
-    python bench/bench_mask.py                      # CPU: 4 layers x 256 hidden, fp32 and int8
+    python bench/bench_mask.py                      # CPU: 4 layers x 256 hidden; fp32, int8, bf16
     python bench/bench_mask.py --model runs/x/model --gold test.jsonl real-dev.jsonl --files 80
     python bench/bench_mask.py --gpu-size           # StarEncoder size (12 x 768, 1024 positions), GPU if present
 
@@ -46,8 +47,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="batch sizes to time the transformers pipeline with; the fastest is the baseline")
     p.add_argument("--parts", type=int, default=4, help="corpus slices the engines take turns on")
     p.add_argument("--skip-pipeline", action="store_true", help="time codepii only")
-    p.add_argument("--quantize", nargs="+", default=["none", "int8"], choices=["none", "int8"],
-                   help="codepii variants to time (int8 only on CPU)")
+    p.add_argument("--quantize", nargs="+", default=["none", "int8", "bf16"], choices=["none", "int8", "bf16"],
+                   help="codepii variants to time (int8 and bf16 only on CPU)")
     p.add_argument("--model", help="a trained codepii model dir instead of a random BERT")
     p.add_argument("--gold", nargs="*", default=[], help="gold JSONL files to score each codepii variant on (F1)")
     p.add_argument("--json", help="also write the figures to this JSON file")

@@ -1,4 +1,4 @@
-"""``quantize=int8``: the model detector with dynamic int8 Linear layers on CPU, and its refusals."""
+"""``quantize=int8|bf16``: the model detector with int8 Linear layers or bf16 weights on CPU, and refusals."""
 from __future__ import annotations
 
 import numpy as np
@@ -45,6 +45,17 @@ def test_int8_replaces_linear_layers_and_keeps_probabilities(model_dir):
     assert int8.fingerprint() != plain.fingerprint()
 
 
+def test_bf16_weights_keep_probabilities(model_dir):
+    plain = build_detector("model", model_dir, device="cpu")
+    bf16 = build_detector("model", model_dir, device="cpu", quantize="bf16")
+    assert {p.dtype for p in bf16.model.parameters()} == {torch.bfloat16}
+    windows = tokenize_windows(plain.tokenizer, CODE * 2, 32, 8)
+    a, b = plain._forward(windows), bf16._forward(windows)
+    assert all(y.dtype == np.float32 for y in b)
+    assert 0 < max(float(np.abs(x - y).max()) for x, y in zip(a, b)) < 0.05
+    assert bf16.fingerprint() != plain.fingerprint()
+
+
 def test_int8_refused_off_cpu_and_with_autocast():
     check_quantize("int8", "cpu")
     check_quantize("none", "cuda:0", "bfloat16")
@@ -52,6 +63,8 @@ def test_int8_refused_off_cpu_and_with_autocast():
         check_quantize("int8", "cuda:0")
     with pytest.raises(ConfigError, match="dtype=auto"):
         check_quantize("int8", "cpu", "bfloat16")
+    with pytest.raises(ConfigError, match="CPU only"):
+        check_quantize("bf16", "cuda")
 
 
 def test_unknown_quantize_mode_is_a_config_error(model_dir):

@@ -36,7 +36,7 @@ class DetectorConfig:
     max_tokens_per_batch: int = 16384  # padded tokens per forward pass (windows x padded length)
     device: str = "auto"  # auto | cpu | cuda | cuda:N | mps
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # auto: bf16 on a GPU, fp32 on CPU
-    quantize: Literal["none", "int8"] = "none"  # int8: dynamic int8 Linear layers (CPU only; mask/quantize.py)
+    quantize: Literal["none", "int8", "bf16"] = "none"  # CPU only: int8 Linear layers, or bf16 weights (mask/quantize.py)
     tokenize_workers: int = 1  # workers tokenizing ahead of the model
     tokenize_processes: bool = False  # workers are processes (scales on many cores; for GPUs), else threads
     prefetch_batches: int = 4  # tokenized batches queued ahead of the model
