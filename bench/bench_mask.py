@@ -49,6 +49,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--skip-pipeline", action="store_true", help="time codepii only")
     p.add_argument("--quantize", nargs="+", default=["none", "int8", "bf16"], choices=["none", "int8", "bf16"],
                    help="codepii variants to time (int8 and bf16 only on CPU)")
+    p.add_argument("--pipeline-dtype", default="float32", choices=["float32", "bfloat16"],
+                   help="the pipeline's weights (bfloat16: the same number format as codepii's quantize=bf16)")
     p.add_argument("--model", help="a trained codepii model dir instead of a random BERT")
     p.add_argument("--gold", nargs="*", default=[], help="gold JSONL files to score each codepii variant on (F1)")
     p.add_argument("--json", help="also write the figures to this JSON file")
@@ -144,6 +146,10 @@ def build_engines(model_dir: str, args: argparse.Namespace) -> dict:
         engines[name], detectors[name] = variant.detect, variant
     if not args.skip_pipeline:
         model, tokenizer, _ = load_model_dir(model_dir, device=det.device)
+        if args.pipeline_dtype == "bfloat16":
+            import torch
+
+            model = model.to(torch.bfloat16)
         tokenizer.model_max_length = args.max_length
         pipe = pipeline(
             "token-classification",
@@ -154,7 +160,8 @@ def build_engines(model_dir: str, args: argparse.Namespace) -> dict:
             device=det.device,
         )
         for bs in args.pipeline_batch_sizes:
-            engines[f"pipeline batch_size={bs}"] = lambda texts, bs=bs: pipe(texts, batch_size=bs)
+            dtype = "" if args.pipeline_dtype == "float32" else f" {args.pipeline_dtype}"
+            engines[f"pipeline batch_size={bs}{dtype}"] = lambda texts, bs=bs: pipe(texts, batch_size=bs)
     return det, engines, detectors
 
 
