@@ -179,3 +179,26 @@ def test_keyed_matching_equals_finditer():
             assert got == expected
             n_matches += len(got)
     assert n_matches >= 8
+
+
+def test_engine_falls_back_to_re_without_hyperscan(monkeypatch, caplog):
+    """auto takes re when the hyperscan package is missing and says so in one log line; hyperscan refuses."""
+    import logging
+    import sys
+
+    from codepii.errors import ConfigError
+    from codepii.mask import prefilter
+
+    monkeypatch.setitem(sys.modules, "hyperscan", None)  # import hyperscan -> ImportError
+    prefilter._log_fallback.cache_clear()
+    with caplog.at_level(logging.INFO, logger="codepii"):
+        det = PatternDetector(engine="auto")
+        PatternDetector(engine="auto")
+    assert det.engine == "re"
+    assert [r.getMessage() for r in caplog.records].count(
+        "hyperscan is not installed: patterns run on Python re (slower; pip install hyperscan)"
+    ) == 1
+    assert found(det, "mail jo@corp.io from 10.1.2.3") == [("EMAIL", "jo@corp.io"), ("IP_ADDRESS", "10.1.2.3")]
+    with pytest.raises(ConfigError, match="pip install hyperscan"):
+        PatternDetector(engine="hyperscan")
+    prefilter._log_fallback.cache_clear()
