@@ -53,9 +53,11 @@ TRIGGERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
     # user:password@ after the scheme (unbounded: the bytes of a UTF-8 character are several).
     "url-password": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@", (0,)),),
     # A secret word, the rest of the name (at most 14 name characters: "cred|entials" + "_string"),
-    # a quote or bracket, a declared type, blanks, then the first character of an operator.
-    "password-assignment": ((_ASSIGN.format("pass|pwd"), (0,)),),
-    "secret-assignment": ((_ASSIGN.format("key|token|secret|cred|auth"), (0,)),),
+    # a quote or bracket, a declared type, blanks, then the first character of an operator. One
+    # pattern for both assignment rules: two such patterns with start-of-match tracking take
+    # Hyperscan seconds to compile, one takes a tenth of a second; each rule gets the other's hits too.
+    "password-assignment": ((_ASSIGN.format("pass|pwd|key|token|secret|cred|auth"), (0,)),),
+    "secret-assignment": ((_ASSIGN.format("pass|pwd|key|token|secret|cred|auth"), (0,)),),
     "ssh-public-key": tuple(
         (re.escape(w), (0,)) for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
     ),
@@ -103,17 +105,23 @@ class TriggerScanner:
 
         self.rules = list(rules)
         expressions, flags = [], []
-        # Per pattern id: rule index, deltas (None: just 0), whole trigger expands to starts.
-        self.targets: list[tuple[int, tuple[int, ...] | None, bool]] = []
+        # Per pattern id: (rule index, deltas (None: just 0), the whole trigger expands to starts) for
+        # each rule sharing that pattern.
+        self.targets: list[list[tuple[int, tuple[int, ...] | None, bool]]] = []
         self.digit_rules = {i for i, r in enumerate(self.rules) if any("\\d" in p or "\\w" in p for p, _ in triggers_of(r))}
         self.case_rules = {i for i, r in enumerate(self.rules) if r.fold}
+        ids: dict[tuple[bytes, int], int] = {}
         for i, rule in enumerate(self.rules):
             for pattern, deltas in triggers_of(rule):
-                expressions.append(pattern.encode())
-                caseless = hyperscan.HS_FLAG_CASELESS if rule.fold else 0
-                flags.append(hyperscan.HS_FLAG_SOM_LEFTMOST | caseless)
+                flag = hyperscan.HS_FLAG_SOM_LEFTMOST | (hyperscan.HS_FLAG_CASELESS if rule.fold else 0)
+                key = (pattern.encode(), flag)
+                if key not in ids:
+                    ids[key] = len(expressions)
+                    expressions.append(key[0])
+                    flags.append(flag)
+                    self.targets.append([])
                 expand = rule.name in EXPAND_RULES
-                self.targets.append((i, None if deltas == (0,) and not expand else deltas, expand))
+                self.targets[ids[key]].append((i, None if deltas == (0,) and not expand else deltas, expand))
         # Two more patterns: a non-ASCII digit, a non-ASCII case variant (reported once per text).
         self.exotic_ids = (len(expressions), len(expressions) + 1)
         expressions += [_utf8_alternation(EXOTIC_DIGITS), _utf8_alternation(EXOTIC_CASE)]
@@ -141,15 +149,16 @@ class TriggerScanner:
             if lists.pop(self.exotic_ids[1], None):
                 via_re |= self.case_rules
         by_rule: dict[int, list[int]] = {}
-        for pattern_id, starts in lists.items():
-            rule, deltas, expand = self.targets[pattern_id]
+        for pattern_id, offsets in lists.items():
             if to_char is not None:
-                starts = [to_char(b) for b in starts]
-            if expand:  # every start before the "://" (url-password: see EXPAND_RULES)
-                starts = [q for b in starts for q in range(b, text.find("://", b) - 1)]
-            elif deltas is not None:
-                starts = [b + d for b in starts for d in deltas]
-            by_rule.setdefault(rule, []).extend(starts)
+                offsets = [to_char(b) for b in offsets]
+            for rule, deltas, expand in self.targets[pattern_id]:
+                starts = offsets
+                if expand:  # every start before the "://" (url-password: see EXPAND_RULES)
+                    starts = [q for b in offsets for q in range(b, text.find("://", b) - 1)]
+                elif deltas is not None:
+                    starts = [b + d for b in offsets for d in deltas]
+                by_rule.setdefault(rule, []).extend(starts)
         n = len(text)
         out = {}
         for rule, starts in by_rule.items():
