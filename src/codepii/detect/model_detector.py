@@ -197,6 +197,14 @@ class ModelDetector(Detector):
             while decoded:
                 yield decoded.popleft().result()
 
+    def token_probs(self, texts: Sequence[str]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per text index: token offsets ``(n, 2)`` and tag probabilities ``(n, n_tags)``, overlapping
+        windows averaged: what the spans are decoded from (for uncertainty, e.g. ``crowd select``)."""
+        from ..bio import tokenize_windows
+
+        windows = tokenize_windows(self.tokenizer, list(texts), self.max_length, self.stride)
+        return merge_window_probs(windows, self._forward(windows))
+
     def close(self) -> None:
         """Stop the tokenizer workers (they are also stopped when the detector is collected)."""
         if self._pool is not None:
