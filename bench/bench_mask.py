@@ -2,10 +2,16 @@
 
 Both run the same randomly initialised BERT (built from a config; speed does
 not depend on the weights) on the same generated code corpus, with the same
-windows (``max_length`` tokens, ``stride`` shared). Prints MB/s, tokens/s and
-the ratio. Not a test.
+windows (``max_length`` tokens, ``stride`` shared). The pipeline is timed at
+each of ``--pipeline-batch-sizes`` and the fastest is the baseline; codepii is
+timed as is and with each ``--quantize`` mode (CPU only; int8: dynamic int8
+Linear layers; bf16: bfloat16 weights, fast on CPUs with AMX). Prints MB/s,
+tokens/s, CPU seconds and the ratios. With ``--model DIR`` a trained model
+replaces the random one, and ``--gold FILE`` also scores each codepii variant
+(overlap micro F1) on gold records. Not a test.
 
-    python bench/bench_mask.py                      # CPU: 4 layers x 256 hidden
+    python bench/bench_mask.py                      # CPU: 4 layers x 256 hidden; fp32, int8, bf16
+    python bench/bench_mask.py --model runs/x/model --gold test.jsonl real-dev.jsonl --files 80
     python bench/bench_mask.py --gpu-size           # StarEncoder size (12 x 768, 1024 positions), GPU if present
 
 Reference points for GPU runs: BigCode masked The Stack at 0.28 MB/s per A100.
@@ -13,6 +19,7 @@ Reference points for GPU runs: BigCode masked The Stack at 0.28 MB/s per A100.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -36,10 +43,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--max-tokens-per-batch", type=int, default=16384)
     p.add_argument("--tokenize-workers", type=int, default=None, help="default: 1 thread; 4 processes with --gpu-size")
     p.add_argument("--tokenize-processes", action="store_true", help="tokenize in spawned processes (default with --gpu-size)")
-    p.add_argument("--pipeline-batch-sizes", type=int, nargs="+", default=[1, 8],
+    p.add_argument("--pipeline-batch-sizes", type=int, nargs="+", default=[1, 8, 32],
                    help="batch sizes to time the transformers pipeline with; the fastest is the baseline")
     p.add_argument("--parts", type=int, default=4, help="corpus slices the engines take turns on")
     p.add_argument("--skip-pipeline", action="store_true", help="time codepii only")
+    p.add_argument("--quantize", nargs="+", default=["none", "int8", "bf16"], choices=["none", "int8", "bf16"],
+                   help="codepii variants to time (int8 and bf16 only on CPU)")
+    p.add_argument("--pipeline-dtype", default="float32", choices=["float32", "bfloat16"],
+                   help="the pipeline's weights (bfloat16: the same number format as codepii's quantize=bf16)")
+    p.add_argument("--model", help="a trained codepii model dir instead of a random BERT")
+    p.add_argument("--gold", nargs="*", default=[], help="gold JSONL files to score each codepii variant on (F1)")
     p.add_argument("--json", help="also write the figures to this JSON file")
     args = p.parse_args(argv)
     if args.gpu_size:
@@ -114,18 +127,29 @@ def build_engines(model_dir: str, args: argparse.Namespace) -> dict:
     from codepii.detect import build_detector
     from codepii.model import load_model_dir
 
-    det = build_detector(
-        "model",
-        model_dir,
+    options = dict(
         device=args.device,
         dtype=args.dtype,
         max_tokens_per_batch=args.max_tokens_per_batch,
         tokenize_workers=args.tokenize_workers,
         tokenize_processes=args.tokenize_processes,
     )
-    engines = {"codepii ModelDetector": det.detect}
+    det = build_detector("model", model_dir, **options)
+    args.max_length, args.stride = det.max_length, det.stride  # the pipeline gets the same windows
+    engines, detectors = {}, {}
+    for mode in args.quantize:
+        if mode != "none" and det.device != "cpu":
+            print(f"quantize={mode} skipped: it runs on CPU only (device {det.device})")
+            continue
+        variant = det if mode == "none" else build_detector("model", model_dir, quantize=mode, **options)
+        name = "codepii ModelDetector" + ("" if mode == "none" else f" {mode}")
+        engines[name], detectors[name] = variant.detect, variant
     if not args.skip_pipeline:
         model, tokenizer, _ = load_model_dir(model_dir, device=det.device)
+        if args.pipeline_dtype == "bfloat16":
+            import torch
+
+            model = model.to(torch.bfloat16)
         tokenizer.model_max_length = args.max_length
         pipe = pipeline(
             "token-classification",
@@ -136,25 +160,27 @@ def build_engines(model_dir: str, args: argparse.Namespace) -> dict:
             device=det.device,
         )
         for bs in args.pipeline_batch_sizes:
-            engines[f"pipeline batch_size={bs}"] = lambda texts, bs=bs: pipe(texts, batch_size=bs)
-    return det, engines
+            dtype = "" if args.pipeline_dtype == "float32" else f" {args.pipeline_dtype}"
+            engines[f"pipeline batch_size={bs}{dtype}"] = lambda texts, bs=bs: pipe(texts, batch_size=bs)
+    return det, engines, detectors
 
 
-def time_interleaved(engines: dict, texts: list[str], parts: int, device: str) -> dict[str, float]:
-    """Seconds per engine over all texts, run part by part in turn (A B A B ...), so that
-    load changes on a shared machine hit every engine alike."""
+def time_interleaved(engines: dict, texts: list[str], parts: int, device: str) -> tuple[dict, dict]:
+    """(wall seconds, CPU seconds of this process) per engine over all texts, run part by part in
+    turn (A B A B ...), so that load changes on a shared machine hit every engine alike."""
     for run in engines.values():
         run(texts[:4])  # warm-up: kernels, allocator, threads
-    seconds = dict.fromkeys(engines, 0.0)
+    seconds, cpu = dict.fromkeys(engines, 0.0), dict.fromkeys(engines, 0.0)
     step = max(1, -(-len(texts) // parts))
     for lo in range(0, len(texts), step):
         for name, run in engines.items():
             _sync(device)
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             run(texts[lo : lo + step])
             _sync(device)
             seconds[name] += time.perf_counter() - start
-    return seconds
+            cpu[name] += time.process_time() - start_cpu
+    return seconds, cpu
 
 
 def _sync(device: str) -> None:
@@ -164,6 +190,32 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
+def score_gold(detectors: dict, path: str) -> dict[str, dict]:
+    """Overlap micro P/R/F1 of each codepii variant on a gold JSONL file."""
+    from codepii.metrics import score_file, span_metrics
+    from codepii.spans import Span
+
+    with open(path, encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    out = {}
+    for name, det in detectors.items():
+        preds = det.detect([r["content"] for r in records])
+        files = [score_file(i, r["content"], [Span.from_dict(e) for e in r.get("entities", [])], p)
+                 for i, (r, p) in enumerate(zip(records, preds))]
+        out[name] = span_metrics(files)["overlap"]["micro"]
+    return out
+
+
+def print_quality(quality: dict) -> None:
+    for path, by_name in quality.items():
+        print(f"\nquality on {path} (overlap micro):")
+        print(f"{'variant':<28} {'P':>6} {'R':>6} {'F1':>6} {'ΔF1':>7}")
+        base = next(iter(by_name.values()))["f1"] or 0.0
+        for name, m in by_name.items():
+            print(f"{name:<28} {m['precision'] or 0:>6.3f} {m['recall'] or 0:>6.3f} {m['f1'] or 0:>6.3f} "
+                  f"{(m['f1'] or 0) - base:>+7.4f}")
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     import torch
@@ -171,35 +223,44 @@ def main(argv=None) -> int:
     texts = make_corpus(args.files, args.seed)
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     size = f"{args.layers} layers x {args.hidden} hidden, {args.heads} heads"
-    print(f"corpus: {len(texts)} files, {megabytes:.2f} MB; model: random BERT {size}; "
+    size = args.model or f"random BERT {size}"
+    print(f"corpus: {len(texts)} files, {megabytes:.2f} MB; model: {size}; "
           f"windows {args.max_length} tokens, stride {args.stride}; torch threads {torch.get_num_threads()}")
-    with tempfile.TemporaryDirectory(prefix="codepii-bench-") as model_dir:
-        build_model_dir(model_dir, texts, args)
-        det, engines = build_engines(model_dir, args)
-        seconds = time_interleaved(engines, texts, args.parts, det.device)
+    with tempfile.TemporaryDirectory(prefix="codepii-bench-") as tmp:
+        model_dir = args.model or tmp
+        if not args.model:
+            build_model_dir(model_dir, texts, args)
+        det, engines, detectors = build_engines(model_dir, args)
+        seconds, cpu = time_interleaved(engines, texts, args.parts, det.device)
         det.windows_run = det.tokens_run = det.padded_tokens_run = 0
         det.detect(texts)  # one more pass to count tokens and padding
-        det.close()
-    tokens = det.tokens_run
-    print(f"device: {det.device}, autocast: {det.dtype}; {det.windows_run} windows, {tokens} tokens, "
-          f"padding {1 - tokens / max(det.padded_tokens_run, 1):.1%}")
-    print(f"{'engine':<24} {'seconds':>8} {'MB/s':>8} {'tokens/s':>10}")
+        windows, tokens, padded = det.windows_run, det.tokens_run, det.padded_tokens_run
+        quality = {path: score_gold(detectors, path) for path in args.gold}
+        for d in {det, *detectors.values()}:
+            d.close()
+    print(f"device: {det.device}, autocast: {det.dtype}; {windows} windows, {tokens} tokens, "
+          f"padding {1 - tokens / max(padded, 1):.1%}")
+    print(f"{'engine':<28} {'seconds':>8} {'MB/s':>8} {'tokens/s':>10} {'CPU s':>8}")
     rows = {}
     for name, sec in seconds.items():
-        rows[name] = {"seconds": sec, "mb_per_s": megabytes / sec, "tokens_per_s": tokens / sec}
-        print(f"{name:<24} {sec:>8.2f} {megabytes / sec:>8.4f} {tokens / sec:>10.0f}")
+        rows[name] = {"seconds": sec, "mb_per_s": megabytes / sec, "tokens_per_s": tokens / sec, "cpu_seconds": cpu[name]}
+        print(f"{name:<28} {sec:>8.2f} {megabytes / sec:>8.4f} {tokens / sec:>10.0f} {cpu[name]:>8.2f}")
     if str(det.device).startswith("cuda"):
         print("reference: BigCode masked The Stack at 0.28 MB/s per A100; ~12 MB/s is the compute limit "
               "of a StarEncoder-size model on one H100")
-    ours = seconds.pop("codepii ModelDetector")
+    ours = {name: seconds.pop(name) for name in detectors}
     if seconds:
         best = min(seconds, key=seconds.get)
-        rows["speedup"] = seconds[best] / ours
-        print(f"speed-up of codepii over the fastest pipeline ({best}): {rows['speedup']:.1f}x")
+        for name, sec in ours.items():
+            rows[name]["speedup"] = seconds[best] / sec
+            rows[name]["speedup_cpu"] = cpu[best] / cpu[name]
+            print(f"speed-up of {name} over the fastest pipeline ({best}): {seconds[best] / sec:.1f}x "
+                  f"(CPU time: {cpu[best] / cpu[name]:.1f}x)")
+    print_quality(quality)
     if args.json:
         from codepii.io import write_json
 
-        write_json(args.json, {"args": vars(args), "megabytes": megabytes, "results": rows})
+        write_json(args.json, {"args": vars(args), "megabytes": megabytes, "results": rows, "quality": quality})
     return 0
 
 

@@ -144,7 +144,7 @@ def test_anchors_only_skip_work(det):
     """Dropping the anchor pre-check changes no result: every rule's anchors are in each of its matches."""
     import dataclasses
 
-    no_anchors = PatternDetector()
+    no_anchors = PatternDetector(engine="re")
     no_anchors.rules = [dataclasses.replace(r, anchors=(), keyed=False) for r in no_anchors.rules]
     texts = [
         "AWS=AKIALALEMEL33243OLIB sk_live_68rxbdtw51gjz4934k3b3qe0atlfef glpat-2gtc044wkomq3zldwxdw",
@@ -179,3 +179,26 @@ def test_keyed_matching_equals_finditer():
             assert got == expected
             n_matches += len(got)
     assert n_matches >= 8
+
+
+def test_engine_falls_back_to_re_without_hyperscan(monkeypatch, caplog):
+    """auto takes re when the hyperscan package is missing and says so in one log line; hyperscan refuses."""
+    import logging
+    import sys
+
+    from codepii.errors import ConfigError
+    from codepii.detect import prefilter
+
+    monkeypatch.setitem(sys.modules, "hyperscan", None)  # import hyperscan -> ImportError
+    prefilter._log_fallback.cache_clear()
+    with caplog.at_level(logging.INFO, logger="codepii"):
+        det = PatternDetector(engine="auto")
+        PatternDetector(engine="auto")
+    assert det.engine == "re"
+    assert [r.getMessage() for r in caplog.records].count(
+        "hyperscan is not installed: patterns run on Python re (slower; pip install hyperscan)"
+    ) == 1
+    assert found(det, "mail jo@corp.io from 10.1.2.3") == [("EMAIL", "jo@corp.io"), ("IP_ADDRESS", "10.1.2.3")]
+    with pytest.raises(ConfigError, match="pip install hyperscan"):
+        PatternDetector(engine="hyperscan")
+    prefilter._log_fallback.cache_clear()

@@ -26,7 +26,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..bio import merge_window_probs, probs_to_spans, tokenize_windows
+from ..bio import probs_to_spans
 from ..progress import progress
 from ..spans import Span
 
@@ -35,35 +35,23 @@ DISAGREEMENT_WEIGHT = 0.1
 DEFAULT_RANDOM_SHARE = 0.2
 
 
-def pattern_detector():
-    """(the pattern detector, its categories): the one place this module reaches into the detection package."""
+def detectors(model_dir: str):
+    """(model detector, pattern detector, the patterns' categories): the one place this module reaches into
+    the detection package."""
     from ..detect import DetectorConfig, build_detector
 
-    return build_detector("patterns"), DetectorConfig().pattern_categories
+    patterns = DetectorConfig(kind="patterns")
+    return (build_detector(DetectorConfig(kind="model", model=model_dir)), build_detector(patterns),
+            patterns.pattern_categories)
 
 
-def chunk_probs(model_dir: str, texts: Sequence[str], batch_windows: int = 32) -> tuple[dict, object]:
-    """Per text index: (token offsets ``(n, 2)``, tag probabilities ``(n, n_tags)``), and the model's TagSet."""
-    import torch
-
-    from ..model import load_model_dir
-
-    model, tokenizer, meta = load_model_dir(model_dir)
-    windows = tokenize_windows(tokenizer, texts, meta.max_length, meta.stride)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    probs = []
-    for s in progress(range(0, len(windows), batch_windows), desc="select: model", unit=" batch"):
-        batch = windows[s : s + batch_windows]
-        width = max(len(w) for w in batch)
-        ids = torch.full((len(batch), width), pad, dtype=torch.long)  # (batch, width)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, w in enumerate(batch):
-            ids[row, : len(w)] = torch.tensor(w.input_ids)
-            mask[row, : len(w)] = 1
-        with torch.inference_mode():
-            p = torch.softmax(model(input_ids=ids, attention_mask=mask).logits.float(), dim=-1).numpy()
-        probs += [p[row, : len(w)] for row, w in enumerate(batch)]  # (len(window), n_tags)
-    return merge_window_probs(windows, probs), meta
+def chunk_probs(model, texts: Sequence[str], batch_texts: int = 64) -> dict:
+    """Per text index: (token offsets ``(n, 2)``, tag probabilities ``(n, n_tags)``), from the model detector."""
+    merged: dict = {}
+    for first in progress(range(0, len(texts), batch_texts), desc="select: model", unit=" batch"):
+        for i, value in model.token_probs(texts[first : first + batch_texts]).items():
+            merged[first + i] = value
+    return merged
 
 
 def uncertainty(probs: np.ndarray) -> float:
@@ -87,14 +75,13 @@ def disagreements(model_spans: Sequence[Span], pattern_spans: Sequence[Span], ca
 def score_chunks(model_dir: str, chunks: Sequence[Mapping]) -> list[dict]:
     """``{"uncertainty", "disagreements", "priority"}`` per chunk, in order."""
     texts = [c["text"] for c in chunks]
-    merged, meta = chunk_probs(model_dir, texts)
-    tagset = meta.tag_set()
-    patterns, categories = pattern_detector()
+    model, patterns, categories = detectors(model_dir)
+    merged = chunk_probs(model, texts)
     pattern_spans = patterns.detect(texts)
     out = []
     for i, found in enumerate(pattern_spans):
         offsets, probs = merged.get(i, (np.zeros((0, 2)), np.zeros((0, 0))))
-        model_spans = probs_to_spans(offsets, probs, tagset, meta.thresholds) if len(offsets) else []
+        model_spans = probs_to_spans(offsets, probs, model.tagset, model.thresholds) if len(offsets) else []
         u = uncertainty(probs)
         d = disagreements(model_spans, found, categories)
         out.append({"uncertainty": round(u, 6), "disagreements": d,

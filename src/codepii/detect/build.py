@@ -45,7 +45,7 @@ def _custom(cfg: DetectorConfig) -> Detector:
 def _patterns(cfg: DetectorConfig) -> Detector:
     from .patterns import PatternDetector
 
-    return PatternDetector(cfg.pattern_categories, cfg.email_skip_examples, cfg.email_skip_service)
+    return PatternDetector(cfg.pattern_categories, cfg.email_skip_examples, cfg.email_skip_service, cfg.pattern_engine)
 
 
 def _model(cfg: DetectorConfig) -> Detector:
@@ -55,7 +55,8 @@ def _model(cfg: DetectorConfig) -> Detector:
 
 
 # Fields that decide how fast a detector runs, never what it finds.
-_SCHEDULING_FIELDS = ("device", "tokenize_workers", "tokenize_processes", "prefetch_batches", "max_tokens_per_batch")
+_SCHEDULING_FIELDS = ("device", "tokenize_workers", "tokenize_processes", "prefetch_batches", "max_tokens_per_batch",
+                      "pattern_engine")  # the engines give the same spans (tested)
 
 
 def detector_fingerprint(cfg: DetectorConfig) -> str:

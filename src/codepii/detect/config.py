@@ -42,6 +42,7 @@ class DetectorConfig:
     # auto: cuda:LOCAL_RANK under torchrun/accelerate, cuda without, else cpu | cpu | cuda | cuda:N | mps
     device: str = "auto"
     dtype: Literal["auto", "float32", "bfloat16", "float16"] = "auto"  # auto: bf16 on a GPU, fp32 on CPU
+    quantize: Literal["none", "int8", "bf16"] = "none"  # CPU only: int8 Linear layers, or bf16 weights (quantize.py)
     tokenize_workers: int = 1  # workers tokenizing ahead of the model
     tokenize_processes: bool = False  # workers are processes (scales on many cores; for GPUs), else threads
     prefetch_batches: int = 4  # tokenized batches queued ahead of the model
@@ -49,6 +50,7 @@ class DetectorConfig:
     pattern_categories: tuple[str, ...] = PATTERN_CATEGORIES
     email_skip_examples: bool = True  # user@example.com etc. are EMAIL_EXAMPLE: not reported
     email_skip_service: bool = True  # noreply@, git@, postmaster@ ... identify no one
+    pattern_engine: Literal["auto", "re", "hyperscan"] = "auto"  # auto: hyperscan when installed (same spans)
     # Hybrid policy (detect/hybrid.py, docs/detect.md).
     hybrid_pattern_categories: tuple[str, ...] = HYBRID_PATTERN_CATEGORIES
     hybrid_add_patterns: bool = True  # also keep pattern spans of other categories where the model found nothing

@@ -59,6 +59,11 @@ _PLACEHOLDER_RE = re.compile(
 )
 
 
+_SPACE = re.compile(r"\s")
+_VERSION_OR_DATE = re.compile(r"[\d.:_-]+[a-z]{0,3}\d*")
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
 def shannon_entropy(value: str) -> float:
     """Bits per character of the value's character distribution."""
     if not value:
@@ -84,7 +89,7 @@ def looks_like_secret(value: str, min_chars: int = 8, min_entropy: float = 3.0) 
     """
     if len(value) < min_chars or is_placeholder(value) or "EXAMPLE" in value.upper():
         return False
-    if re.search(r"\s", value) or "://" in value or value.count("/") > 3 or value.startswith(("/", "./", "~")):
+    if _SPACE.search(value) or "://" in value or value.count("/") > 3 or value.startswith(("/", "./", "~")):
         return False
     if shannon_entropy(value) < min_entropy:
         return False
@@ -94,9 +99,9 @@ def looks_like_secret(value: str, min_chars: int = 8, min_entropy: float = 3.0) 
         return False
     if has_digit:
         # A dotted version or a date (1.2.3, 2024-01-01) is not a key.
-        return not re.fullmatch(r"[\d.:_-]+[a-z]{0,3}\d*", value)
+        return not _VERSION_OR_DATE.fullmatch(value)
     # Letters only: accept mixed case that does not read as words (CamelCase, snake_case).
-    words = re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", value)
+    words = _WORDS.findall(value)
     return sum(c.isupper() for c in value) >= 3 and len(words) >= len(value) / 3
 
 

@@ -96,6 +96,7 @@ class ModelDetector(Detector):
         tokenize_workers: int = 1,
         tokenize_processes: bool = False,
         prefetch_batches: int = 4,
+        quantize: str = "none",
     ):
         self.model, self.tokenizer, self.meta = model, tokenizer, meta
         self.tagset = meta.tag_set()
@@ -107,6 +108,7 @@ class ModelDetector(Detector):
         self.device, self.dtype = device, dtype
         self.tokenize_workers, self.prefetch_batches = tokenize_workers, prefetch_batches
         self.tokenize_processes = tokenize_processes
+        self.quantize = quantize  # already applied to ``model`` (from_config); part of the fingerprint
         self._pool = None  # tokenizer workers, started on first use and kept until close()
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self.windows_run = 0  # counters for benchmarks: windows and real (unpadded) tokens
@@ -124,8 +126,12 @@ class ModelDetector(Detector):
     def from_config(cls, cfg: "DetectorConfig") -> "ModelDetector":
         from ..model import load_model_dir
 
+        from .quantize import check_quantize, quantize_model
+
         device = pick_device(cfg.device)
+        check_quantize(cfg.quantize, device, cfg.dtype)  # before loading: a config error costs nothing
         model, tokenizer, meta = load_model_dir(cfg.model, device=device)
+        model = quantize_model(model, cfg.quantize, device, cfg.dtype)
         detector = cls(
             model,
             tokenizer,
@@ -140,6 +146,7 @@ class ModelDetector(Detector):
             tokenize_workers=cfg.tokenize_workers,
             tokenize_processes=cfg.tokenize_processes,
             prefetch_batches=cfg.prefetch_batches,
+            quantize=cfg.quantize,
         )
         detector.model_dir = cfg.model
         return detector
@@ -190,6 +197,14 @@ class ModelDetector(Detector):
             while decoded:
                 yield decoded.popleft().result()
 
+    def token_probs(self, texts: Sequence[str]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per text index: token offsets ``(n, 2)`` and tag probabilities ``(n, n_tags)``, overlapping
+        windows averaged: what the spans are decoded from (for uncertainty, e.g. ``crowd select``)."""
+        from ..bio import tokenize_windows
+
+        windows = tokenize_windows(self.tokenizer, list(texts), self.max_length, self.stride)
+        return merge_window_probs(windows, self._forward(windows))
+
     def close(self) -> None:
         """Stop the tokenizer workers (they are also stopped when the detector is collected)."""
         if self._pool is not None:
@@ -211,6 +226,7 @@ class ModelDetector(Detector):
                 "max_length": self.max_length,
                 "stride": self.stride,
                 "tagset": self.meta.tagset,
+                **({"quantize": self.quantize} if self.quantize != "none" else {}),
             },
             sort_keys=True,
             default=str,

@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..spans import Span, sort_spans
+from ..spans import Span
 from .base import Detector
-from .filters import is_host_address, is_placeholder, looks_like_secret, parse_ip
+from .filters import is_placeholder, looks_like_secret
+from .ip_rules import IPV4_RE, IPV6_RE, host_ip
+from .prefilter import pick_engine, resolve_overlaps
+from .provider_keys import PROVIDER_ANCHORS, PROVIDER_KEYS
 
 # Local parts of addresses that belong to a service or a role, not a person
 # (LABELING.md "Not PII": noreply@github.com).
@@ -47,89 +50,22 @@ class PatternRule:
     anchors: tuple[str, ...] = ()
     fold: bool = False
     keyed: bool = False  # the match starts a [\w.-] name holding an anchor: try only there (see _keyed_matches)
+    gate: Callable[[str], bool] | None = None  # False: accept() rejects every match in this text, skip the rule
 
 
 def _value_span(m: re.Match) -> tuple[int, int]:
-    for group in ("value", "bare"):
-        if group in m.re.groupindex and m.group(group) is not None:
-            return m.span(group)
+    groups = m.re.groupindex
+    if groups:
+        for group in ("value", "bare"):
+            if group in groups:
+                span = m.span(group)
+                if span[0] >= 0:  # (-1, -1): the group took no part in the match
+                    return span
     return m.span()
 
 
 def _rx(pattern: str, flags: int = 0) -> re.Pattern:
     return re.compile(pattern, flags)
-
-
-# Literals every match of a provider format holds (see PatternRule.anchors).
-PROVIDER_ANCHORS: dict[str, tuple[str, ...]] = {
-    "aws-access-key-id": ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
-    "gcp-api-key": ("AIza",),
-    "gcp-oauth-secret": ("GOCSPX-",),
-    "gcp-oauth-token": ("ya29.",),
-    "azure-ad-client-secret": ("Q~",),
-    "azure-storage-key": ("AccountKey=",),
-    "github-token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-    "github-fine-grained-pat": ("github_pat_",),
-    "gitlab-token": ("gl",),
-    "gitlab-runner-registration": ("GR1348941",),
-    "slack-token": ("xox",),
-    "slack-app-token": ("xapp-",),
-    "slack-webhook": ("hooks.slack.com/",),
-    "stripe-secret-key": ("k_test_", "k_live_", "k_prod_"),
-    "openai-key": ("sk-",),
-    "anthropic-key": ("sk-ant-",),
-    "huggingface-token": ("hf_", "api_org_"),
-    "npm-token": ("npm_",),
-    "pypi-token": ("pypi-AgEIcHlwaS5vcmc",),
-    "sendgrid-key": ("SG.",),
-    "twilio-key": ("SK",),
-    "mailgun-key": ("key-",),
-    "digitalocean-token": ("_v1_",),
-    "shopify-token": ("shp",),
-    "age-secret-key": ("AGE-SECRET-KEY-1",),
-    "square-token": ("sq0", "EAAA"),
-    "databricks-token": ("dapi",),
-    "jwt": (".ey",),
-    "jwt-base64": ("ZXlK",),
-    "perplexity-key": ("pplx-",),
-}
-# Provider key formats: (name, regex). The whole match is the key unless a
-# ``value`` group says otherwise. Boundaries: no word character around.
-PROVIDER_KEYS: tuple[tuple[str, str], ...] = (
-    ("aws-access-key-id", r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"),
-    ("gcp-api-key", r"(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])"),
-    ("gcp-oauth-secret", r"(?<![\w-])GOCSPX-[0-9A-Za-z_-]{28}(?![\w-])"),
-    ("gcp-oauth-token", r"(?<![\w.-])ya29\.[0-9A-Za-z_-]{20,}"),
-    ("azure-ad-client-secret", r"(?<![\w~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![\w~.-])"),
-    ("azure-storage-key", r"AccountKey=(?P<value>[A-Za-z0-9+/]{86}==)"),
-    ("github-token", r"(?<![\w])gh[pousr]_[A-Za-z0-9]{36,255}(?!\w)"),
-    ("github-fine-grained-pat", r"(?<![\w])github_pat_[A-Za-z0-9_]{22,255}(?!\w)"),
-    ("gitlab-token", r"(?<![\w-])gl(?:pat|dt|ptt|rt|oas|cbt|ffct|ft|imt|agent|soat|sa|c)-[0-9A-Za-z_.-]{20,}(?![\w-])"),
-    ("gitlab-runner-registration", r"(?<!\w)GR1348941[0-9A-Za-z_-]{20}(?![\w-])"),
-    ("slack-token", r"(?<![\w-])xox[abposre](?:\.xox[pbe])?-[0-9A-Za-z-]{10,}(?![\w-])"),
-    ("slack-app-token", r"(?<![\w-])xapp-\d-[0-9A-Za-z-]{10,}(?![\w-])"),
-    ("slack-webhook", r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[0-9A-Za-z_/+-]{20,})"),
-    ("stripe-secret-key", r"(?<![\w])(?:sk|rk)_(?:test|live|prod)_[0-9A-Za-z]{10,99}(?!\w)"),
-    ("openai-key", r"(?<![\w-])sk-(?:(?:proj|svcacct|admin)-[0-9A-Za-z_-]{20,}|[0-9A-Za-z]{20}T3BlbkFJ[0-9A-Za-z]{20})(?![\w-])"),
-    ("anthropic-key", r"(?<![\w-])sk-ant-(?:api|admin)\d\d-[0-9A-Za-z_-]{80,}(?![\w-])"),
-    ("huggingface-token", r"(?<![\w])(?:hf_[A-Za-z]{34}|api_org_[A-Za-z]{34})(?![\w])"),
-    ("npm-token", r"(?<![\w])npm_[A-Za-z0-9]{36}(?!\w)"),
-    ("pypi-token", r"(?<![\w-])pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,}"),
-    ("sendgrid-key", r"(?<![\w-])SG\.[0-9A-Za-z_-]{20,24}\.[0-9A-Za-z_-]{39,50}(?![\w-])"),
-    ("twilio-key", r"(?<![\w])SK[0-9a-fA-F]{32}(?!\w)"),
-    ("mailgun-key", r"(?<![\w-])key-[0-9a-f]{32}(?![\w-])"),
-    ("digitalocean-token", r"(?<![\w])do[opr]_v1_[a-f0-9]{64}(?!\w)"),
-    ("shopify-token", r"(?<![\w])shp(?:ss|at|ca|pa)_[a-fA-F0-9]{32}(?!\w)"),
-    ("age-secret-key", r"(?<![\w-])AGE-SECRET-KEY-1[0-9A-Z]{58}(?![\w-])"),
-    ("square-token", r"(?<![\w-])(?:sq0(?:atp|csp)-[0-9A-Za-z_-]{22,60}|EAAA[0-9A-Za-z_+=-]{22,60})(?![\w-])"),
-    ("databricks-token", r"(?<![\w])dapi[a-f0-9]{32}(?:-\d)?(?!\w)"),
-    ("jwt-base64", r"(?<![\w+/])ZXlK[A-Za-z0-9+/]{40,}={0,2}"),
-    ("perplexity-key", r"(?<![\w-])pplx-[A-Za-z0-9]{40,}"),
-    (
-        "jwt",
-        r"(?<![\w/+-])ey[A-Za-z0-9_-]{10,}={0,2}\.ey[A-Za-z0-9_/\\-]{10,}={0,2}\.(?:[A-Za-z0-9_/\\-]{10,}={0,2})?",
-    ),
-)
 
 
 def _build_rules() -> list[PatternRule]:
@@ -174,7 +110,7 @@ def _build_rules() -> list[PatternRule]:
             "secret-assignment", "KEY", _rx(SECRET_ASSIGN, re.I), 0.75, 3, _generic_secret_ok, ("key", "token", "secret", "cred", "auth"), True, True
         ),
         PatternRule("auth-header", "KEY", _rx(AUTH_HEADER), 0.85, 2, _auth_value_ok, ("authorization",), True),
-        PatternRule("k8s-secret-data", "KEY", _rx(K8S_SECRET_DATA), 0.8, 3, _k8s_secret_ok, ("kind",)),
+        PatternRule("k8s-secret-data", "KEY", _rx(K8S_SECRET_DATA), 0.8, 3, _k8s_secret_ok, ("kind",), gate=_secret_manifest),
         PatternRule("email", "EMAIL", _rx(EMAIL), 0.95, 4, None, ("@",)),
         PatternRule("ipv4", "IP_ADDRESS", _rx(IPV4_RE), 0.9, 5, None, (".",)),
         PatternRule("ipv6", "IP_ADDRESS", _rx(IPV6_RE), 0.9, 5, None, (":",)),
@@ -207,6 +143,7 @@ AUTH_HEADER = (
 )
 # A value in the data: section of a Kubernetes Secret manifest (base64).
 K8S_SECRET_DATA = r"(?m)^[ \t]+[\w.-]+:[ \t]*(?:[|>][-+]?[ \t]*\n[ \t]+)?[\"']?(?P<value>[A-Za-z0-9+/]{12,}={0,2})[\"']?[ \t]*$"
+SECRET_MANIFEST = re.compile(r"(?im)^\s*kind:\s*[\"']?secret[\"']?\s*$")
 # Names ending in a secret word that hold no secret (public keys, database and map keys, pagination).
 NOT_SECRET_NAMES = re.compile(
     r"(?:^|[_.-]|(?<=[a-z])(?=[A-Z]))(?i:(?:public|primary|foreign|schema|csrf|xsrf|sort|cache|partition|lookup|dict|hash|index|idx|row|unique|"
@@ -214,44 +151,41 @@ NOT_SECRET_NAMES = re.compile(
     r"field|column|attr|property|env|type|length|len|max|min|num|count|hot|foreign|group|route|state)[_.-]?"
     r"(?:api[_.-]?key|key|token|secret))$",
 )
-# Dotted quads not inside a longer dotted number (OIDs, versions 1.2.3.4.5).
-IPV4_RE = r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)"
-# Colon-hex candidates; ipaddress decides what is an address.
-IPV6_RE = r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:]|\.\d)"
-# Words before a dotted quad that make it a version, not a host.
-VERSION_CONTEXT = re.compile(r"(?:version|\bver|\brelease|\brev|\bbuild|\bv)\w*[\s:=\"'(]*$|(?:==|>=|<=|~=|!=)\s*$", re.I)
 EMAIL = r"(?<![\w.%+-])(?P<value>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])"
 
 
-def _keyed_matches(rule: PatternRule, text: str, lower: str) -> Iterator[re.Match]:
+def _keyed_matches(rule: PatternRule, text: str, lower: str | None, hits: Sequence[int] | None = None) -> Iterator[re.Match]:
     """``rule.regex.finditer(text)`` for an assignment rule, trying only the names that hold an anchor.
 
     Every match starts where a run of name characters starts (the regex's
     lookbehind) and that run holds a secret word; so trying the regex at the
     start of each run around an anchor, and skipping starts inside the previous
     match as finditer does, gives the same matches without trying every
-    position of the text.
+    position of the text. ``hits``: the sorted anchor offsets, when known
+    (prefilter.py); else found in ``lower``.
     """
-    if len(lower) != len(text):  # lower() changed some offsets (rare Unicode): no shortcut
-        yield from rule.regex.finditer(text)
-        return
+    if hits is None:
+        if len(lower) != len(text):  # lower() changed some offsets (rare Unicode): no shortcut
+            yield from rule.regex.finditer(text)
+            return
+        hits = [hit.start() for hit in _anchor_regex(rule.anchors).finditer(lower)]
     last_end, tried = 0, -1
     prev_hit, prev_start = -1, -1
-    for hit in _anchor_regex(rule.anchors).finditer(lower):
-        start = hit.start()
+    for hit in hits:
+        start = hit
         # Back to the start of the name (re's \w is str.isalnum() plus "_"), but not past
         # the previous hit: reaching it means the same name, so the scan stays linear.
         while start > 0 and start > prev_hit and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
             start -= 1
         if start == prev_hit:
             start = prev_start
-        prev_hit, prev_start = hit.start(), start
+        prev_hit, prev_start = hit, start
         if start <= tried or start < last_end:
             continue
         tried = start
         m = rule.regex.match(text, start)
         if m is not None:
-            last_end = max(m.end(), start + 1)
+            last_end = m.end() if m.end() > start else start + 1
             yield m
 
 
@@ -260,8 +194,15 @@ def _anchor_regex(anchors: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(a) for a in anchors))
 
 
+_PEM_FRAME = re.compile(r"-----[^-]+-----|\\n|\s")
+_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*)?")
+_DIGIT, _SPACE, _BRACKET = re.compile(r"\d"), re.compile(r"\s"), re.compile(r"[(\[{]")
+_SECRET_NAME_END = re.compile(r"(?i)(?:api|secret|token|access|private|auth|signing|client)[_.-]?(?:key|secret)?$")
+_KEY_WORD_END = re.compile(r"(?:^|[_.-]|[a-z](?=K))(?i:key)$")
+
+
 def _pem_has_body(text: str, m: re.Match) -> bool:
-    body = re.sub(r"-----[^-]+-----|\\n|\s", "", m.group())
+    body = _PEM_FRAME.sub("", m.group())
     return len(body) >= 16 and not is_placeholder(body)
 
 
@@ -277,9 +218,9 @@ def _bare_value_ok(m: re.Match) -> bool:
     if "bare" not in m.re.groupindex or m.group("bare") is None:
         return True
     value = m.group("bare")
-    if re.fullmatch(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*)?", value) and not re.search(r"\d", value):
+    if _CODE_VALUE.fullmatch(value) and not _DIGIT.search(value):
         return False
-    if re.search(r"[(\[{]", value) or value.endswith(("(", ":")):
+    if _BRACKET.search(value) or value.endswith(("(", ":")):
         return False
     # A bare value must run to the end of its line ("KEY=value" in .env/.ini/YAML).
     line_end = m.string.find("\n", m.end())
@@ -296,7 +237,7 @@ def _auth_value_ok(text: str, m: re.Match) -> bool:
 
 def _k8s_secret_ok(text: str, m: re.Match) -> bool:
     """Only inside a manifest of ``kind: Secret``; the value must be base64 of something."""
-    if not re.search(r"(?im)^\s*kind:\s*[\"']?secret[\"']?\s*$", text):
+    if not _secret_manifest(text):
         return False
     import base64
     import binascii
@@ -308,11 +249,16 @@ def _k8s_secret_ok(text: str, m: re.Match) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=4)
+def _secret_manifest(text: str) -> bool:
+    return SECRET_MANIFEST.search(text) is not None
+
+
 def _password_ok(text: str, m: re.Match) -> bool:
     value = text[slice(*_value_span(m))]
     if not _bare_value_ok(m) or is_placeholder(value):
         return False
-    if m.re.pattern == PASSWORD_ASSIGN and re.search(r"\s", value):
+    if m.re.pattern == PASSWORD_ASSIGN and _SPACE.search(value):
         return False
     return len(value) >= 3
 
@@ -321,17 +267,23 @@ def _generic_secret_ok(text: str, m: re.Match) -> bool:
     value, name = text[slice(*_value_span(m))], m.group("name")
     if NOT_SECRET_NAMES.search(name) or not _bare_value_ok(m):
         return False
-    if re.search(r"(?i)(?:api|secret|token|access|private|auth|signing|client)[_.-]?(?:key|secret)?$", name):
+    if _SECRET_NAME_END.search(name):
         return looks_like_secret(value)
     # A bare "key" (dict keys, map keys are everywhere in code): a separate word
     # ("api_key", "ssh.key", "encryptionKey", "KEY"), and a long random value.
-    if not re.search(r"(?:^|[_.-]|[a-z](?=K))(?i:key)$", name):
+    if not _KEY_WORD_END.search(name):
         return False
     return len(value) >= 16 and any(c.isdigit() for c in value) and looks_like_secret(value, min_entropy=3.5)
 
 
 class PatternDetector(Detector):
-    """Regex rules with validation; overlaps between rules resolved by rule priority, then length."""
+    """Regex rules with validation; overlaps between rules resolved by rule priority, then length.
+
+    ``engine``: ``hyperscan`` finds every rule's candidates in one pass and runs
+    the regexes only there (prefilter.py); ``re`` runs each regex over the
+    text; ``auto`` (default) takes hyperscan when it is installed. Both give
+    the same spans (tests/unit/test_patterns_engines.py).
+    """
 
     name = "patterns"
 
@@ -340,38 +292,46 @@ class PatternDetector(Detector):
         categories: Iterable[str] | None = None,
         email_skip_examples: bool = True,
         email_skip_service: bool = True,
+        engine: str = "auto",
     ):
         self.rules = [r for r in _build_rules() if categories is None or r.category in set(categories)]
         self.email_skip_examples = email_skip_examples
         self.email_skip_service = email_skip_service
+        self.engine = pick_engine(engine)
+        self._scanner = None  # prefilter.TriggerScanner of self.rules, built on first use
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         return [self.detect_one(t) for t in texts]
 
     def detect_one(self, text: str) -> list[Span]:
-        found: list[tuple[int, Span]] = []
-        lower: str | None = None
-        for rule in self.rules:
-            if rule.anchors:
-                if rule.fold and lower is None:
-                    lower = text.lower()
-                haystack = lower if rule.fold else text
-                if not any(a in haystack for a in rule.anchors):
-                    continue
-            matches = _keyed_matches(rule, text, lower) if rule.keyed else rule.regex.finditer(text)
+        found: list[tuple[int, int, int, PatternRule]] = []  # (priority, start, end, rule)
+        for rule, matches in self._rule_matches(text):
+            if rule.gate is not None and not rule.gate(text):
+                continue
             for m in matches:
                 start, end = _value_span(m)
                 if end <= start or (rule.accept is not None and not rule.accept(text, m)):
                     continue
                 if not self._accept_kind(rule, text, start, end):
                     continue
-                found.append((rule.priority, Span(start, end, rule.category, rule.score)))
+                found.append((rule.priority, start, end, rule))
         # Greedy: a lower priority number wins an overlap, then the longer span.
-        kept: list[Span] = []
-        for _, s in sorted(found, key=lambda ps: (ps[0], -ps[1].length, ps[1].start)):
-            if not any(s.overlaps(k) for k in kept):
-                kept.append(s)
-        return sort_spans(kept)
+        return resolve_overlaps(found)
+
+    def _rule_matches(self, text: str) -> Iterator[tuple[PatternRule, Iterator[re.Match]]]:
+        if self.engine == "hyperscan":
+            from . import prefilter
+
+            if self._scanner is None or self._scanner.rules != self.rules:
+                self._scanner = prefilter.scanner_for(tuple(self.rules))
+            keyed = lambda rule, t, hits: _keyed_matches(rule, t, None, hits)  # noqa: E731
+            yield from prefilter.rule_matches(self._scanner, text, keyed, _re_matches)
+            return
+        lowered: dict[str, str] = {}
+        for rule in self.rules:
+            matches = _re_matches(rule, text, lowered)
+            if matches is not None:
+                yield rule, matches
 
     def _accept_kind(self, rule: PatternRule, text: str, start: int, end: int) -> bool:
         if rule.category == "EMAIL":
@@ -381,16 +341,7 @@ class PatternDetector(Detector):
         return True
 
     def _email_ok(self, email: str) -> bool:
-        local, _, domain = email.rpartition("@")
-        domain = domain.lower()
-        tld = domain.rsplit(".", 1)[-1]
-        if tld in FILE_TLDS:
-            return False
-        if self.email_skip_service and local.lower() in SERVICE_LOCALS:
-            return False
-        if self.email_skip_examples and (domain in EXAMPLE_DOMAINS or tld in EXAMPLE_TLDS or domain.startswith("example.")):
-            return False
-        return True
+        return email_ok(email, self.email_skip_examples, self.email_skip_service)
 
     def fingerprint(self) -> str:
         blob = "|".join(f"{r.name}:{r.regex.pattern}:{r.score}" for r in self.rules)
@@ -398,14 +349,30 @@ class PatternDetector(Detector):
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def host_ip(text: str, start: int, end: int) -> bool:
-    """A valid address of a host (filters.is_host_address), not a version string or a time."""
-    value = text[start:end]
-    addr = parse_ip(value)
-    if addr is None or not is_host_address(addr):
+def _re_matches(rule: PatternRule, text: str, lowered: dict[str, str] | None = None) -> Iterator[re.Match] | None:
+    """The ``re`` engine: ``rule``'s matches in ``text``, or None when its anchors are absent.
+    ``lowered`` caches ``text.lower()`` across the rules of one text."""
+    lowered = {} if lowered is None else lowered
+    if rule.fold and "lower" not in lowered:
+        lowered["lower"] = text.lower()
+    lower = lowered.get("lower")
+    if rule.anchors:
+        haystack = lower if rule.fold else text
+        if not any(a in haystack for a in rule.anchors):
+            return None
+    return _keyed_matches(rule, text, lower) if rule.keyed else rule.regex.finditer(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def email_ok(email: str, skip_examples: bool = True, skip_service: bool = True) -> bool:
+    """Not a file name (logo@2x.png), a service address (noreply@) or an example domain, as asked."""
+    local, _, domain = email.rpartition("@")
+    domain = domain.lower()
+    tld = domain.rsplit(".", 1)[-1]
+    if tld in FILE_TLDS:
         return False
-    if addr.version == 6:
-        # "1::2" in a slice, "de::ad": too few hex digits to be an address.
-        return sum(c.isalnum() for c in value) >= 4 and any(c.isdigit() for c in value)
-    line_start = text.rfind("\n", 0, start) + 1
-    return not VERSION_CONTEXT.search(text[max(line_start, start - 24) : start])
+    if skip_service and local.lower() in SERVICE_LOCALS:
+        return False
+    if skip_examples and (domain in EXAMPLE_DOMAINS or tld in EXAMPLE_TLDS or domain.startswith("example.")):
+        return False
+    return True

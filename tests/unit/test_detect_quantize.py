@@ -1,0 +1,72 @@
+"""``quantize=int8|bf16``: the model detector with int8 Linear layers or bf16 weights on CPU, and refusals."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from codepii.bio import tokenize_windows  # noqa: E402
+from codepii.errors import ConfigError  # noqa: E402
+from codepii.labels import TagSet  # noqa: E402
+from codepii.detect import build_detector  # noqa: E402
+from codepii.detect.quantize import check_quantize  # noqa: E402
+from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer  # noqa: E402
+
+CODE = [
+    "def connect(host='10.0.0.5', user='alice', password='hunter2'):\n    return db(host, user)\n",
+    "# Author: Jane Doe <jane.doe@gmail.com>\nAPI_KEY = 'ghp_yi9nh9321fxyvky6cpodrun8z74dwbu2k1b4'\n",
+]
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("tiny-model"))
+    tokenizer = train_tokenizer(CODE * 20, vocab_size=300)
+    tagset = TagSet.from_mapping("default")
+    torch.manual_seed(0)
+    model = build_tiny_model(tokenizer, tagset, hidden_size=64, num_layers=2, num_heads=2, intermediate_size=128)
+    save_model_dir(path, model, tokenizer, ModelMeta(tagset=tagset.to_dict(), max_length=32, stride=8))
+    return path
+
+
+def test_int8_replaces_linear_layers_and_keeps_probabilities(model_dir):
+    plain = build_detector("model", model_dir, device="cpu")
+    int8 = build_detector("model", model_dir, device="cpu", quantize="int8")
+    dynamic = [m for m in int8.model.modules() if type(m).__module__.startswith("torch.ao.nn.quantized.dynamic")]
+    assert dynamic and not any(type(m) is torch.nn.Linear for m in int8.model.modules())
+    assert any(type(m) is torch.nn.Linear for m in plain.model.modules())  # the fp32 model is untouched
+    windows = tokenize_windows(plain.tokenizer, CODE * 2, 32, 8)
+    a, b = plain._forward(windows), int8._forward(windows)
+    diff = max(float(np.abs(x - y).max()) for x, y in zip(a, b))
+    assert 0 < diff < 0.05  # int8 weights change the numbers a little, not the model
+    spans = int8.detect(CODE)
+    assert len(spans) == len(CODE)
+    assert int8.fingerprint() != plain.fingerprint()
+
+
+def test_bf16_weights_keep_probabilities(model_dir):
+    plain = build_detector("model", model_dir, device="cpu")
+    bf16 = build_detector("model", model_dir, device="cpu", quantize="bf16")
+    assert {p.dtype for p in bf16.model.parameters()} == {torch.bfloat16}
+    windows = tokenize_windows(plain.tokenizer, CODE * 2, 32, 8)
+    a, b = plain._forward(windows), bf16._forward(windows)
+    assert all(y.dtype == np.float32 for y in b)
+    assert 0 < max(float(np.abs(x - y).max()) for x, y in zip(a, b)) < 0.05
+    assert bf16.fingerprint() != plain.fingerprint()
+
+
+def test_int8_refused_off_cpu_and_with_autocast():
+    check_quantize("int8", "cpu")
+    check_quantize("none", "cuda:0", "bfloat16")
+    with pytest.raises(ConfigError, match="CPU only"):
+        check_quantize("int8", "cuda:0")
+    with pytest.raises(ConfigError, match="dtype=auto"):
+        check_quantize("int8", "cpu", "bfloat16")
+    with pytest.raises(ConfigError, match="CPU only"):
+        check_quantize("bf16", "cuda")
+
+
+def test_unknown_quantize_mode_is_a_config_error(model_dir):
+    with pytest.raises(ConfigError, match="quantize"):
+        build_detector("model", model_dir, quantize="int4")
