@@ -34,7 +34,8 @@ from .detect import Detector, DetectorConfig, build_detector
 from .errors import ConfigError, RecordError
 from .mask.config import MaskConfig, effective_placeholders
 from .mask.replace import Replacer
-from .mask.steps import RowValidator
+from .io.shards import MaskBatch
+from .mask.steps import DetectStep, ReplaceStep, RowValidator
 from .spans import Span
 
 log = logging.getLogger(__name__)
@@ -169,37 +170,20 @@ class Masker:
         return [spans for i in range(0, len(texts), step) for spans in self.detector.detect(list(texts[i : i + step]))]
 
     def mask_rows(self, values: Sequence[Any]) -> list[MaskedRow]:
-        """Each value's masked text and pii entries, or the reason it could not be masked (no policy applied)."""
-        out: list[MaskedRow] = []
-        step = self.config.batch_rows  # the engine's detector batches: the same rows give the same scores
-        for first in range(0, len(values), step):
-            checked = [self.validator.reason({self.config.text_column: v}) for v in values[first : first + step]]
-            accepted = [i for i, (reason, _, _) in enumerate(checked) if reason is None]
-            found = self._detect_each([checked[i][1] for i in accepted])
-            results: list[MaskedRow] = [MaskedRow(None, None, reason) for reason, _, _ in checked]
-            for i, spans in zip(accepted, found):
-                text = checked[i][1]
-                results[i] = MaskedRow(*self.replacer.replace(text, spans)) if isinstance(spans, list) else MaskedRow(None, None, spans)
-            out += results
-        return out
+        """Each value's masked text and pii entries, or the reason it could not be masked (no policy applied).
 
-    def _detect_each(self, texts: list[str]) -> list[list[Span] | str]:
-        """Spans per text; a failing batch is retried row by row and a failing row gets a reason (as the engine)."""
-        if not texts:
-            return []
-        try:
-            found = self.detector.detect(texts)
-            if len(found) != len(texts):
-                raise ValueError(f"detector returned {len(found)} results for {len(texts)} texts")
-            return [_checked(spans, text) for spans, text in zip(found, texts)]
-        except Exception as exc:  # one bad row must not take the batch down
-            log.warning("detector failed on a batch of %d texts (%s); retrying row by row", len(texts), type(exc).__name__)
-        out: list[list[Span] | str] = []
-        for text in texts:
-            try:
-                out.append(_checked(self.detector.detect([text])[0], text))
-            except Exception as row_exc:  # the error type only: messages may quote the data
-                out.append(f"detector failed ({type(row_exc).__name__})")
+        The engine's own chain of steps (mask/steps.py), ``batch_rows`` rows per detector batch:
+        row checks, a streamed detector that retries a failing batch row by row, the replacer.
+        """
+        col, pii, step = self.config.text_column, self.config.pii_column, self.config.batch_rows
+        batches = (MaskBatch("batch", first, [{col: v} for v in values[first : first + step]])
+                   for first in range(0, len(values), step))
+        for chain_step in (self.validator, DetectStep(self.detector), ReplaceStep(self.replacer, col, pii)):
+            batches = chain_step.run(batches)
+        out: list[MaskedRow] = []
+        for batch in batches:
+            out += [MaskedRow(row[col], row[pii]) if reason is None else MaskedRow(None, None, reason)
+                    for row, reason in zip(batch.rows, batch.reasons)]
         return out
 
     def mask_column(self, values: Sequence[Any], ids: Sequence[Any] | None = None) -> tuple[list, list]:
@@ -276,9 +260,3 @@ class Masker:
         texts, _ = self.mask_column([text])
         return texts[0]
 
-
-def _checked(spans: list[Span], text: str) -> list[Span]:
-    for s in spans:
-        if not 0 <= s.start < s.end <= len(text):
-            raise ValueError(f"span [{s.start}, {s.end}) outside a text of {len(text)} chars")
-    return spans
