@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "synth": "codepii.commands.synth",
     "crowd": "codepii.commands.crowd",
     "detect": "codepii.commands.detect",
+    "calibrate": "codepii.commands.calibrate",
     "demo": "codepii.commands.demo",
 }
 
