@@ -12,8 +12,9 @@ and scores it (about 40 minutes on 2 idle CPU cores; every step is cached in
      packages declare): weak.jsonl whole files, weak-windows.jsonl +-N lines;
   3. a first model: MiniLM, --first-steps on synth only (DIR/first);
   4. `codepii calibrate` of the first model on dev + real-dev, then
-     pseudo-labels of the corpus from its hybrid (train/pseudo_label.py,
-     StarPII's rules) merged with the weak labels (weak spans win);
+     pseudo-labels of a corpus sample (--pseudo-max-mb) from its hybrid
+     (train/pseudo_label.py, StarPII's rules) merged with the weak labels
+     (weak spans win; the other files' weak windows join);
   5. the final model: the first one trained --final-steps more on synth +
      weak + pseudo (DIR/run/model), calibrated on dev + real-dev;
   6. tables for (a) generated test, (b) gitleaks rule examples
@@ -29,7 +30,7 @@ on its data) and prints what each adds on real-dev.
     python bench/bench_quality.py --out runs/bq                         # the default run
     python bench/bench_quality.py --out runs/bq --ingredients           # + the ingredient table
     python bench/bench_quality.py --out runs/bq-s --train-files 300 --dev-files 60 --test-files 60 \\
-        --first-steps 60 --final-steps 60 --pseudo-max-files 100        # a quick look
+        --first-steps 60 --final-steps 60 --pseudo-max-mb 0.2        # a quick look
     python bench/bench_quality.py --out DIR --model DIR/run/model       # re-score a model (its calibration)
 """
 from __future__ import annotations
@@ -94,7 +95,7 @@ def build_corpus(out: str, args) -> dict[str, str]:
         extra = ["--manifest", args.manifest] if args.manifest else []
         sh("-m", "codepii", "corpus", "fetch", "--out", paths["corpus"], "--cache", os.path.join(args.cache, "corpus"), *extra)
     if not os.path.exists(paths["weak"]):
-        sh("-m", "codepii", "corpus", "weak-label", "--input", paths["corpus"], "--out", paths["weak"], "--keep-unlabeled")
+        sh("-m", "codepii", "corpus", "weak-label", "--input", paths["corpus"], "--out", paths["weak"])
     if not os.path.exists(paths["weak-windows"]):
         sh("-m", "codepii", "corpus", "weak-label", "--input", paths["corpus"], "--out", paths["weak-windows"],
            "--window-lines", str(args.weak_window_lines))
@@ -128,17 +129,45 @@ def calibrate(model: str, devs: list[str]) -> None:
     sh("-m", "codepii", "calibrate", "--model", model, *[a for d in devs for a in ("--dev", d)])
 
 
+def sample_corpus(out: str, corpus: str, args) -> str:
+    """A fixed sample of the corpus for pseudo-labeling: files of at most --pseudo-max-file-kb, in the order of
+    a hash of their id, up to --pseudo-max-mb in all (the model's CPU time is the budget)."""
+    import hashlib
+
+    from codepii.records import iter_records, write_records
+
+    path = os.path.join(out, "corpus-sample.jsonl")
+    if os.path.exists(path):
+        return path
+    small = [r for r in iter_records(corpus) if len(r["content"]) <= args.pseudo_max_file_kb * 1000]
+    small.sort(key=lambda r: hashlib.sha256(str(r["id"]).encode()).hexdigest())
+    kept, chars = [], 0
+    for r in small:
+        if chars + len(r["content"]) > args.pseudo_max_mb * 1e6:
+            break
+        kept.append(r)
+        chars += len(r["content"])
+    write_records(path, kept)
+    print(f"corpus sample: {len(kept)} of {len(small)} files, {chars / 1e6:.2f} MB -> {path}")
+    return path
+
+
 def pseudo_label(out: str, first_model: str, corpus: dict[str, str], args) -> str:
-    """Pseudo-labels of the corpus from the calibrated hybrid, merged with the whole-file weak labels."""
+    """Pseudo-labels of a corpus sample from the calibrated hybrid; merged with the weak labels:
+    whole-file weak spans of the sampled files win over pseudo spans; the other files' weak windows join."""
     from codepii.pseudo_label import merge_weak
-    from codepii.records import read_records, write_records
+    from codepii.records import iter_records, read_records, write_records
 
     pseudo, merged = os.path.join(out, "pseudo.jsonl"), os.path.join(out, "weak-pseudo.jsonl")
     if not os.path.exists(pseudo):
-        sh("train/pseudo_label.py", "--config", "configs/pseudo_label/starpii.yaml", "detector.kind=hybrid", f"detector.model={first_model}",
-           f"input={corpus['corpus']}", f"output={pseudo}", f"max_records={args.pseudo_max_files}")
+        sh("train/pseudo_label.py", "--config", "configs/pseudo_label/starpii.yaml", "detector.kind=hybrid",
+           f"detector.model={first_model}", f"input={sample_corpus(out, corpus['corpus'], args)}", f"output={pseudo}")
     if not os.path.exists(merged):
-        write_records(merged, merge_weak(read_records(pseudo), read_records(corpus["weak"])))
+        labeled = read_records(pseudo)
+        ids = {r["id"] for r in labeled}
+        weak = [r for r in iter_records(corpus["weak"]) if r["id"] in ids]
+        windows = [r for r in iter_records(corpus["weak-windows"]) if r["id"] not in ids]
+        write_records(merged, merge_weak(labeled, weak) + windows)
     return merged
 
 
@@ -224,11 +253,12 @@ def parse_args():
     ap.add_argument("--config", default="configs/train/minilm.yaml")
     ap.add_argument("--train-files", type=int, default=2000)
     ap.add_argument("--dev-files", type=int, default=300)
-    ap.add_argument("--test-files", type=int, default=500)
+    ap.add_argument("--test-files", type=int, default=300)
     ap.add_argument("--first-steps", type=int, default=250, help="steps of the first model (synth only)")
     ap.add_argument("--final-steps", type=int, default=500, help="further steps of the final model on all ingredients")
     ap.add_argument("--use", default="synth,weak,pseudo", help="ingredients of the final model (comma-separated)")
-    ap.add_argument("--pseudo-max-files", type=int, default=2000, help="corpus files pseudo-labeled")
+    ap.add_argument("--pseudo-max-mb", type=float, default=2.0, help="MB of corpus text pseudo-labeled (a fixed sample)")
+    ap.add_argument("--pseudo-max-file-kb", type=float, default=40.0, help="larger corpus files are not pseudo-labeled")
     ap.add_argument("--weak-window-lines", type=int, default=3, help="weak-label windows for the '+ weak' row")
     ap.add_argument("--real-dev", help="a built real-dev.jsonl (default: build it into --out)")
     ap.add_argument("--manifest", help="corpus manifest (default: the committed data/corpus/manifest.jsonl)")
@@ -252,7 +282,11 @@ def main() -> None:
     paths["real-dev"] = build_real_dev(args.out, args)
     devs = [paths["dev"], paths["real-dev"]]
     model = args.model
-    if model is None:
+    if model is not None:  # scores of another model must not come from the cache
+        for name in ("metrics-test.json", "metrics-real-dev.json", "gitleaks.json"):
+            if os.path.exists(os.path.join(args.out, name)):
+                os.remove(os.path.join(args.out, name))
+    else:
         if {"weak", "pseudo"} & set(args.use) or args.ingredients:
             paths.update(build_corpus(args.out, args))
         first = train(os.path.join(args.out, "first"), [paths["train"]], args.first_steps, paths["dev"], args)
