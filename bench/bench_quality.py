@@ -44,7 +44,8 @@ import sysconfig
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.join(ROOT, "..", "shared", "data")
+# The shared data (gitleaks cases, the real-dev manifest) beside the checkout; CODEPII_SHARED_DATA elsewhere.
+SHARED = os.environ.get("CODEPII_SHARED_DATA", os.path.join(ROOT, "..", "shared", "data"))
 GITLEAKS = os.path.join(SHARED, "gitleaks", "cases.jsonl")
 REAL_DEV_BUILD = os.path.join(SHARED, "real-dev", "build_real.py")
 CATS = ("NAME", "EMAIL", "USERNAME", "PASSWORD", "KEY", "ID", "IP_ADDRESS", "micro")
