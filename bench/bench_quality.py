@@ -222,6 +222,12 @@ def print_set(title: str, metrics: dict) -> None:
     for name, m in metrics["systems"].items():
         cells = [fmt(m["overlap"].get(c, {}).get("f1")) for c in CATS]
         print(f"| {name} | " + " | ".join(cells) + f" | {fmt(m['exact']['micro']['f1'])} | {fmt(m['leak_rate']['all'])} |")
+    systems = metrics["systems"]
+    if set(SYSTEMS) <= set(systems):
+        f1 = {s: {c: systems[s]["overlap"][c]["f1"] for c in CATS} for s in SYSTEMS}
+        lost = [f"{c} {fmt(f1['hybrid'][c])} < {fmt(max(f1['model'][c] or 0, f1['patterns'][c] or 0))}" for c in CATS[:-1]
+                if f1["hybrid"][c] is not None and f1["hybrid"][c] < max(f1["model"][c] or 0, f1["patterns"][c] or 0) - 0.01]
+        print("hybrid >= max(model, patterns) - 0.01 in every category: " + ("yes" if not lost else "no: " + ", ".join(lost)))
 
 
 def print_gitleaks(gitleaks: dict) -> None:
