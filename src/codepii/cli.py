@@ -20,6 +20,7 @@ from .errors import exit_on_user_error
 COMMANDS: dict[str, str] = {
     "validate": "codepii.commands.validate",
     "synth": "codepii.commands.synth",
+    "corpus": "codepii.commands.corpus",
     "crowd": "codepii.commands.crowd",
     "detect": "codepii.commands.detect",
     "calibrate": "codepii.commands.calibrate",
