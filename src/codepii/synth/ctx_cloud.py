@@ -137,7 +137,7 @@ def ctx_aws_responses(c: Ctx) -> list[Line]:
                 ("Arn", _arn_user(c, Pii(acct, "ID"), c.user(_user_name(c)))))
     elif roll < 0.7:
         p = c.person()
-        body = (("AssumedRoleUser", (("AssumedRoleId", ["AROA", Pii(rand(r, UPPER_DIGITS, 17), "ID"), ":", c.email(p.email)]),
+        body = (("AssumedRoleUser", (("AssumedRoleId", [Pii("AROA" + rand(r, UPPER_DIGITS, 17), "ID"), ":", c.email(p.email)]),
                                      ("Arn", ["arn:aws:sts::", Pii(acct, "ID"), f":assumed-role/{r.choice(('Admin', 'ReadOnly', 'Deploy'))}/", c.email(p.email)]))),)
     else:
         body = (("Owner", (("DisplayName", [c.user(_user_name(c))]), ("ID", [Pii(rand(r, HEX, 64), "ID")]))),
