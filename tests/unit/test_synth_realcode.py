@@ -27,7 +27,8 @@ NEW_CONTEXTS = {
     "format_patch": ("commit",), "shortlog": ("commit",), "iam_policy": ("json", "yaml", "python", "javascript", "ruby"),
     "cloudtrail_event": ("json", "yaml", "python", "typescript"), "aws_responses": ("json", "python", "yaml"),
     "cloud_resource_paths": ("json", "shell", "markdown", "terraform"), "zone_records": ("zone",), "test_certificate": ("pem",),
-    "requirements": ("requirements",), "mib_module": ("mib",),
+    "requirements": ("requirements",), "mib_module": ("mib",), "traceback": ("python", "text", "markdown", "yaml", "shell"),
+    "profile_links": ("python", "markdown", "credits", "go", "html"), "url_parse_tests": ("python", "javascript", "go", "ruby", "java", "php", "rust"),
 }
 HANDLE_RE = re.compile(r"^@?[\w][\w.-]*$")
 

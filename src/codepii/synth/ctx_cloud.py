@@ -39,7 +39,7 @@ def render(c: Ctx, name: str, obj: tuple) -> list[Line]:
 
     def key(text: str) -> str:
         if k == "yaml":
-            return text
+            return f"{text}:"
         if k == "ruby":
             return f"{q}{text}{q} =>"
         return f"{q}{text}{q}:" if k != "javascript" or not text.isidentifier() else f"{text}:"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 
 from . import ctx_config, ctx_infra, ctx_people, ctx_secrets, ctx_tests, ctx_web  # noqa: F401  (registers the contexts)
-from . import ctx_changelog, ctx_cloud, ctx_commit, ctx_credits, ctx_files  # noqa: F401  (issue 12: real-code patterns)
+from . import ctx_changelog, ctx_cloud, ctx_commit, ctx_credits, ctx_files, ctx_urls  # noqa: F401  (issue 12: real-code patterns)
 from .builder import Line, SpanBuilder
 from .context import Context, Ctx, contexts_for
 from .filler import MODULES, NOUNS, fill_slots, filler
