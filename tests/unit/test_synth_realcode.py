@@ -27,7 +27,7 @@ NEW_CONTEXTS = {
     "format_patch": ("commit",), "shortlog": ("commit",), "iam_policy": ("json", "yaml", "python", "javascript", "ruby"),
     "cloudtrail_event": ("json", "yaml", "python", "typescript"), "aws_responses": ("json", "python", "yaml"),
     "cloud_resource_paths": ("json", "shell", "markdown", "terraform"), "zone_records": ("zone",), "test_certificate": ("pem",),
-    "requirements": ("requirements",), "mib_module": ("mib",), "traceback": ("python", "text", "markdown", "yaml", "shell"),
+    "requirements": ("requirements",), "mib_module": ("mib",), "zone_in_test": ("python", "go", "ruby", "javascript"), "traceback": ("python", "text", "markdown", "yaml", "shell"),
     "profile_links": ("python", "markdown", "credits", "go", "html"), "url_parse_tests": ("python", "javascript", "go", "ruby", "java", "php", "rust"),
 }
 HANDLE_RE = re.compile(r"^@?[\w][\w.-]*$")
@@ -146,3 +146,19 @@ def test_narrow_kind_files_validate_and_hold_their_negatives():
             assert "BEGIN CERTIFICATE" not in text and "[bot]" not in text and not re.fullmatch(r"(\d+\.){4,}\d+", text), (r["id"], text)
     paths = {r["kind"]: r["path"] for r in records}
     assert re.search(r"(CHANGE|HISTORY|NEWS|RELEASE|changelog)", paths["changelog"]) and paths["pem"].endswith((".pem", ".crt"))
+
+
+def test_whole_corpus_name_username_id_spans_are_whole_words():
+    """Training targets agree with the detector's whole-word decoding (detect/words.py) in every kind."""
+    checked = 0
+    for r in generate(500, 21):
+        t = r["content"]
+        for e in r["entities"]:
+            cat = main_category(e["category"])
+            if cat not in ("NAME", "USERNAME", "ID"):
+                continue
+            user, s, end = cat == "USERNAME", e["start"], e["end"]
+            first, last = word_at(t, s + (t[s] == "@" and end > s + 1), user), word_at(t, end - 1, user)
+            assert (first is None or first[0] >= s) and (last is None or last[1] <= end), (r["id"], t[max(0, s - 20) : end + 20])
+            checked += 1
+    assert checked > 5000

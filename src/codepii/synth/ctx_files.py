@@ -58,6 +58,15 @@ def ctx_zone_records(c: Ctx) -> list[Line]:
     return lines
 
 
+@context(weight=0.5, kinds=("python", "go", "ruby", "javascript"))
+def ctx_zone_in_test(c: Ctx) -> list[Line]:
+    """A zone kept as test data of a resolver (a string constant): the same labels as a zone file."""
+    lines = ctx_zone_records(c)[:8]
+    open_, close = {"python": ('ZONE = """', '"""'), "go": ("const testZone = `", "`"), "ruby": ("ZONE = <<~ZONE", "ZONE"),
+                    "javascript": ("const zone = `", "`;")}[c.kind]
+    return [[open_], *lines, [close]]
+
+
 @kind_negatives("zone")
 def zone_negatives(c: Ctx) -> list[Line]:
     """DKIM/DNSKEY/DS/RRSIG keys and digests, verification tokens, DMARC role addresses, doc-range hosts."""
