@@ -151,7 +151,7 @@ def _credit_line(c: Ctx, style: int) -> Line:
     return [c.name(p, True), ", ", c.email(p.email, True)]
 
 
-@context(weight=1.5, kinds=("markdown", "text"))
+@context(weight=1.5, kinds=("markdown", "text", "credits"))
 def ctx_credits_list(c: Ctx) -> list[Line]:
     """AUTHORS / CONTRIBUTORS / THANKS sections: *_LICENSE (real-dev judgement call)."""
     title = c.rng.choice(("## Authors", "## Contributors", "Thanks", "AUTHORS", "## Maintainers", "Credits\n=======", "Contributors\n------------"))
@@ -190,7 +190,7 @@ def ctx_pkg_info(c: Ctx) -> list[Line]:
     return lines
 
 
-@context(weight=1.5, kinds=("markdown", "text"))
+@context(weight=1.5, kinds=("markdown", "text", "changelog"))
 def ctx_changelog(c: Ctx) -> list[Line]:
     """Changelog entries crediting people: plain categories."""
     lines: list[Line] = [[f"## {c.rng.randint(0, 9)}.{c.rng.randint(0, 30)}.{c.rng.randint(0, 9)} ({c.rng.randint(2015, 2026)}-0{c.rng.randint(1, 9)}-1{c.rng.randint(0, 9)})"], []]
@@ -205,7 +205,7 @@ def ctx_changelog(c: Ctx) -> list[Line]:
     return lines
 
 
-@context(weight=1.0, kinds=("markdown", "shell", "python", "yaml", "go", "c", "rust"))
+@context(weight=1.0, kinds=("markdown", "shell", "python", "yaml", "go", "c", "rust", "commit"))
 def ctx_git_log(c: Ctx) -> list[Line]:
     """``git log`` output and trailers: plain NAME/EMAIL."""
     p = c.person()
