@@ -15,7 +15,7 @@ alone, and keeps:
 
 A coarse grid, a mean over sets and ties to the simpler policy keep a small
 real-code dev set from being overfitted. A category with no gold in any dev
-set keeps the built-in policy. The choice, and the per-set F1 of model,
+set, or that no candidate finds at all, keeps the built-in policy. The choice, and the per-set F1 of model,
 patterns and the calibrated hybrid, go into the model dir's ``codepii.json``
 ("hybrid"), which ``build_detector`` reads for every hybrid of that model.
 """
@@ -94,7 +94,8 @@ def grid_scores(devs: Sequence[DevSet]) -> dict[tuple[str, float], dict[str, dic
 
 
 def choose(table: Mapping, devs: Sequence[DevSet], category: str) -> tuple[str, float] | None:
-    """The calibrated (policy, min_score) of one category, or None when no dev set has its gold."""
+    """The calibrated (policy, min_score) of one category; None when no dev set has its gold or no
+    candidate scores above 0 F1 there."""
     names = [d.name for d in devs if table[("patterns", 0.0)][d.name][category]["support"]]
     if not names:
         return None
@@ -104,6 +105,8 @@ def choose(table: Mapping, devs: Sequence[DevSet], category: str) -> tuple[str, 
     pool = safe or list(table)
     mean = {k: sum(f1[k]) / len(names) for k in pool}
     best = max(mean.values())
+    if best == 0.0:
+        return None  # no candidate finds anything: nothing to choose between, keep the built-in policy
     return next(k for k in pool if mean[k] >= best - TIE_F1)  # the table is in grid order: simplest first
 
 
@@ -113,7 +116,7 @@ def calibrate(devs: Sequence[DevSet]) -> dict:
     policy, min_score, chosen_by = dict(HYBRID_POLICY), dict(HYBRID_MODEL_MIN_SCORE), {}
     for c in MAIN_CATEGORIES:
         pick = choose(table, devs, c)
-        chosen_by[c] = "built-in (no dev gold)" if pick is None else "calibrated"
+        chosen_by[c] = "built-in (no dev gold, or nothing found)" if pick is None else "calibrated"
         if pick is not None:
             policy[c], min_score[c] = pick[0], pick[1]
     hybrid = HybridDetector(None, None, policy, min_score)
