@@ -54,7 +54,7 @@ def load(args) -> tuple[dict, dict]:
 
 
 def run(files: dict, targets: dict, sources, show_errors: bool = False):
-    declared = {dist: collect(fs, sources) for dist, fs in files.items()}
+    declared = {dist: collect(fs, sources, package=dist.rsplit("-", 1)[0]) for dist, fs in files.items()}
     matchers = {dist: Matchers.build(d) for dist, d in declared.items()}
     results, others, sub = [], [], Counter()
     from codepii.spans import Span

@@ -156,3 +156,35 @@ def test_cli_refuses_reserved_and_bad_sha_in_one_line(tmp_path, reserved):
     r = run_cli("manifest", "--pypi", "PyJWT==2.8.0", "--out", str(tmp_path / "m.jsonl"), "--reserved", reserved.source)
     assert r.returncode == 2 and "reserved" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "m.jsonl").exists()
+
+
+def test_manifest_from_warm_cache_needs_no_download(tmp_path, reserved):
+    cache = tmp_path / "cache"
+    (cache / "pypi").mkdir(parents=True)
+    (cache / "npm").mkdir()
+    make_tar(cache / "pypi" / "Demo_Pkg-1.0.tar.gz")
+    make_tar(cache / "npm" / "scope-left-pad-1.3.0.tgz")
+    out = tmp_path / "m.jsonl"
+    r = run_cli("manifest", "--pypi", "demo-pkg==1.0", "--npm", "@scope/left-pad@1.3.0", "--out", str(out),
+                "--cache", str(cache), "--reserved", reserved.source)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(x["registry"], x["name"], x["version"], x["file"]) for x in rows] == [
+        ("pypi", "demo-pkg", "1.0", "Demo_Pkg-1.0.tar.gz"), ("npm", "@scope/left-pad", "1.3.0", "scope-left-pad-1.3.0.tgz")]
+    assert rows[0]["sha256"] == hashlib.sha256((cache / "pypi" / "Demo_Pkg-1.0.tar.gz").read_bytes()).hexdigest()
+
+
+def test_committed_manifest_is_valid_and_holds_no_reserved_package():
+    import os
+    from pathlib import Path
+
+    from codepii.corpus.reserved import default_reserved_path
+
+    manifest = Path(__file__).resolve().parents[2] / "data" / "corpus" / "manifest.jsonl"
+    entries = read_manifest(str(manifest))
+    assert len(entries) >= 20 and {e.registry for e in entries} == {"pypi", "npm"}
+    assert all(len(e.sha256) == 64 for e in entries)
+    if not default_reserved_path().exists() and os.environ.get("CI") != "true":
+        pytest.skip(f"reserved-package list not found at {default_reserved_path()}")
+    reserved = ReservedPackages.load()
+    assert [e.name for e in entries if reserved.is_reserved(e.name)] == []

@@ -114,6 +114,7 @@ def test_org_handles_and_placeholders_are_not_people():
     assert is_person_email("ada@lovelace.dev")
     assert is_person_name("Guido van Rossum") and not is_person_name("Python Software Foundation")
     assert not is_person_name("MIT LICENSE") and not is_person_name("Ada")
+    assert not is_person_name("John Doe") and not is_person_name("Jane Smith") and not is_person_name("Foo Bar")
 
 
 def test_file_roles():

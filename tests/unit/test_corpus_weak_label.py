@@ -114,3 +114,24 @@ def test_stack_repo_column_gives_owner_handle():
                 "max_stars_repo_name": "octocat/hello", "path": "a.py"}]
     (out,) = list(weak_label_stream(records, ["owner"]))
     assert [out["content"][e["start"]:e["end"]] for e in out["entities"]] == ["octocat", "@octocat"]
+
+
+def test_readme_credit_sections_are_license_changelog_is_not():
+    content = "# Demo\n\nBuilt by Ada Lovelace.\n\nCredits\n-------\n\n- Ada Lovelace\n\nUsage\n=====\n\nAsk Ada Lovelace.\n"
+    assert [c for _, c in labels("README.rst", content)] == ["NAME", "NAME_LICENSE", "NAME"]
+    md = "# Changes\n\n## 1.0\n\n- fixed by Ada Lovelace\n\n## Maintainers\n\n* Ada Lovelace\n"
+    assert [c for _, c in labels("docs/CHANGES.md", md)] == ["NAME", "NAME_LICENSE"]
+
+
+def test_author_blocks_setup_call_and_licence_headers():
+    doc = 'DOCUMENTATION = """\nmodule: x\nauthor:\n    - Ada Lovelace (@adal)\ndescription: by Ada Lovelace\n"""\n'
+    assert labels("lib/x.py", doc) == [("Ada Lovelace", "NAME_LICENSE"), ("@adal", "USERNAME_LICENSE"), ("Ada Lovelace", "NAME")]
+    setup = "import setuptools\n# ask Ada Lovelace\nsetup(\n    name='x',\n    url='https://github.com/adal/x',\n)\n"
+    assert labels("setup.py", setup) == [("Ada Lovelace", "NAME"), ("adal", "USERNAME_LICENSE")]
+    c = "/* Licensed under the Apache License */\n/* For details: https://github.com/adal/x/NOTICE */\n#include <x.h>\n"
+    assert labels("src/x.c", c) == [("adal", "USERNAME_LICENSE")]
+
+
+def test_dunder_author_email_and_no_authorization_lines():
+    content = '__author_email__ = "ada@lovelace.dev"\nheaders = {"Authorization": "ada@lovelace.dev"}\n'
+    assert labels("pkg/__version__.py", content) == [("ada@lovelace.dev", "EMAIL_LICENSE"), ("ada@lovelace.dev", "EMAIL")]

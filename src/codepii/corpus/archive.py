@@ -16,7 +16,7 @@ from typing import Iterator
 from ..errors import CodepiiError
 from .reserved import ReservedPackages
 
-DEFAULT_MAX_FILE_BYTES = 200_000
+DEFAULT_MAX_FILE_BYTES = 100_000
 MAX_LINE_CHARS = 1_000  # a file whose longest line is longer than this is minified or generated
 MAX_MEAN_LINE_CHARS = 200
 

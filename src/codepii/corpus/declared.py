@@ -79,8 +79,12 @@ class Declared:
 
 
 def collect(files: Iterable[tuple[str, str]], sources: Iterable[str] = SOURCES,
-            owner: str | None = None) -> Declared:
-    """What the package of ``files`` ((path, text) pairs) declares, from the chosen sources."""
+            owner: str | None = None, package: str | None = None) -> Declared:
+    """What the package of ``files`` ((path, text) pairs) declares, from the chosen sources.
+
+    Handles and email addresses named after the package itself (``python-attrs``, ``dateutil@python.org``)
+    belong to the project, not a person, and are dropped.
+    """
     sources = set(sources)
     declared = Declared()
     for path, text in files:
@@ -88,7 +92,7 @@ def collect(files: Iterable[tuple[str, str]], sources: Iterable[str] = SOURCES,
         if role == "metadata" and "metadata" in sources:
             for p in METADATA_PARSERS[path.lower().rsplit("/", 1)[-1]](text):
                 declared.add(p, "metadata")
-            declared.urls += P.URL_HANDLE_RE.findall(text)[:20] if path.lower().endswith(("pkg-info", "metadata", ".toml", ".json", ".cfg", ".py")) else []
+            declared.urls += P.URL_HANDLE_RE.findall(text)[:20] + P.REPO_URL_OWNER_RE.findall(text)[:20]
         elif role in ("credits", "license") and "credits" in sources:
             found = P.parse_people_file(text)
             if role == "license":  # copyright lines, and the name lists some licences carry (Twisted's)
@@ -100,7 +104,27 @@ def collect(files: Iterable[tuple[str, str]], sources: Iterable[str] = SOURCES,
                 declared.add(p, "headers")
     if "owner" in sources:
         _add_owners(declared, owner)
+    if package:
+        _drop_project_accounts(declared, package)
     return declared
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _drop_project_accounts(declared: Declared, package: str) -> None:
+    """Remove handles and emails whose name is the package's (or holds it, or is held by it)."""
+    pkg = _squash(package)
+    if len(pkg) < 3:
+        return
+
+    def project_like(value: str) -> bool:
+        v = _squash(value)
+        return len(v) >= 3 and (pkg in v or v in pkg and len(v) >= 4)
+
+    declared.handles = {h: s for h, s in declared.handles.items() if not project_like(h)}
+    declared.emails = {e: s for e, s in declared.emails.items() if not project_like(e.split("@")[0])}
 
 
 def _add_owners(declared: Declared, owner: str | None) -> None:

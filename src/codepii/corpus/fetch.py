@@ -85,9 +85,26 @@ def _run(cmd: list[str], cwd: str, what: str) -> str:
     return done.stdout
 
 
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".zip", ".tar.bz2")
+
+
+def cached_archive(registry: str, name: str, version: str, cache: str) -> str | None:
+    """An archive of ``name`` ``version`` already in ``cache/<registry>/`` (sdist or npm file naming), else None."""
+    folder = os.path.join(cache, registry)
+    want = normalize_name(f"{name.lstrip('@').replace('/', '-')}-{version}")
+    for f in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        stem = next((f[: -len(s)] for s in ARCHIVE_SUFFIXES if f.endswith(s)), None)
+        if stem is not None and not f.startswith(".") and normalize_name(stem) == want:
+            return os.path.join(folder, f)
+    return None
+
+
 def download(registry: str, name: str, version: str, cache: str) -> str:
-    """Download one release archive into ``cache/<registry>/``; returns its path."""
+    """Download one release archive into ``cache/<registry>/`` (or reuse it there); returns its path."""
     where = f"{registry} {name} {version}"
+    found = cached_archive(registry, name, version, cache)
+    if found:
+        return found
     target_dir = os.path.join(cache, registry)
     os.makedirs(target_dir, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target_dir, prefix=".download-") as tmp:

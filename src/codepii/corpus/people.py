@@ -17,9 +17,14 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-
 AT_HANDLE_RE = re.compile(r"(?<![\w@./])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)(?![\w@-])")
 URL_HANDLE_RE = re.compile(
     r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com)/"
-    r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)(?=[/)\s>\]\"',.;]|$)"
+    r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)(?=/?(?:[)\s>\]\"',.;`]|$))"
 )
 PAREN_HANDLE_RE = re.compile(r"\((?:@)?([A-Za-z0-9][A-Za-z0-9_-]{1,38})\)")
+# github.com/<owner>/<repo> names a repository, whose owner is often an organisation: only profile URLs
+# (nothing after the handle but a slash) give a person's handle; repository owners go through declared.py.
+REPO_URL_OWNER_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}[A-Za-z0-9])?)/[\w.-]+"
+)
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b(?:github\.com|gitlab\.com|twitter\.com)/\S*")
 BULLET_RE = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)]|#+)?\s*")
 NAME_TOKEN_RE = re.compile(r"^(?:[^\W\d_][\w'\u2019-]*\.?|[^\W\d_]\.)$")
@@ -35,7 +40,13 @@ NOT_A_PERSON = frozenset(
     support security info contact hello mit bsd gpl lgpl readme changelog history news credits acknowledgements
     acknowledgments sponsors sponsor donors backers users user example sample test tests todo fixme note notes
     holders holder individual individuals members member staff association society consortium collective
-    laboratories laboratory development lead leads emeritus past current active inactive""".split()
+    laboratories laboratory development lead leads emeritus past current active inactive
+    foo bar baz qux quux dummy fake placeholder lorem ipsum doe mustermann bloggs""".split()
+)
+# Placeholder people (LABELING.md: NAME_EXAMPLE), never weak-labeled as real.
+EXAMPLE_NAMES = frozenset(
+    """john smith|jane smith|joe bloggs|joe public|john q. public|max mustermann|erika mustermann|
+    average joe|joe user|jane user""".replace("\n", "").replace("    ", "").split("|")
 )
 ORG_WORDS = frozenset(
     """team teams contributors developers authors project inc inc. llc ltd ltd. limited foundation corporation
@@ -45,7 +56,8 @@ ORG_WORDS = frozenset(
 ROLE_LOCALS = frozenset(
     """noreply no-reply donotreply do-not-reply info admin administrator support contact team dev devs security
     webmaster hello help maintainers maintainer pypi packages packaging mail root postmaster abuse sales office
-    bugs bug issues feedback community press legal privacy opensource open-source oss github notifications""".split()
+    bugs bug issues feedback community press legal privacy opensource open-source oss github notifications
+    code-quality python-dev python-list""".split()
 )
 EXAMPLE_DOMAINS = re.compile(r"(?:^|\.)(?:example\.(?:com|org|net)|test\.com|foo\.com|bar\.com|domain\.com|email\.com|localhost|invalid|test|example)$")
 BOT_HANDLES = frozenset("dependabot renovate greenkeeper snyk-bot github-actions pre-commit-ci codecov allcontributors".split())
@@ -72,13 +84,15 @@ def is_person_name(text: str) -> bool:
             capitalised += 1
         elif low not in PARTICLES:
             return False
+    if " ".join(tokens).lower() in EXAMPLE_NAMES:
+        return False
     # ALL-CAPS runs are headings or legal text, not names.
     return capitalised >= 2 and not all(t.isupper() and len(t) > 2 for t in tokens)
 
 
 def is_person_email(email: str) -> bool:
     local, _, domain = email.lower().rpartition("@")
-    if local in ROLE_LOCALS or local.endswith(("-dev", "-users", "-list", "-announce", "-devel", "+noreply")):
+    if local in ROLE_LOCALS or local.endswith(("-dev", "-users", "-list", "-announce", "-devel", "+noreply", "-sig", "-discuss", "-team", "-core")):
         return False
     return not EXAMPLE_DOMAINS.search(domain) and "noreply" not in domain
 

@@ -18,14 +18,22 @@ from ..spans import Span
 from .declared import Declared, file_role
 
 ATTRIBUTION_LINE_RE = re.compile(
-    r"(?i)copyright|\(c\)|\u00a9|\bauthors?\b|__author__|__maintainer__|@author|\bmaintainers?\b|"
+    r"(?i)copyright|\(c\)|\u00a9|(?<![a-z])(?:author|maintainer)(?:s|_?email|_?name)?(?![a-z])|@author|"
     r"written\s+by|contributed\s+by|created\s+by|\bcredits?\b|\bthanks\s+to\b|spdx-filecopyrighttext"
 )
 CODE_START_RE = re.compile(
     r"^\s*(?:import\s|from\s+\S+\s+import\s|def\s|class\s|package\s|#include|using\s|use\s|require[\s(]|const\s|"
     r"let\s|var\s|function[\s(]|module\.exports|export\s|namespace\s|public\s|if\s*\(|\"use strict\"|'use strict')"
 )
+HEADER_RE = re.compile(ATTRIBUTION_LINE_RE.pattern + r"|\blicen[cs]ed?\b|\blicen[cs]e\b|for details:")
+BLOCK_KEY_RE = re.compile(r"""(?i)^\s*(?:#+|//|\*|--)?\s*['"]?(?:authors?|maintainers?|contributors?|credits)['"]?\s*[:=]\s*[\[(]?\s*$""")
+LIST_ITEM_RE = re.compile(r"""^\s*(?:[-*]\s|['"])|^\s+\S""")
+CREDIT_HEADING_RE = re.compile(
+    r"(?i)\b(?:authors?|credits?|contributors?|maintainers?|thanks|acknowledge?ments?|team|people|core developers)\b"
+)
 HEADER_MAX_LINES = 80
+BLOCK_OPENERS = {'"""': '"""', "'''": "'''", "/*": "*/", "<!--": "-->", "=begin": "=end", "{-": "-}", "--[[": "]]"}
+LINE_COMMENTS = ("#", "//", "--", ";", "%", "*", "!", "'", "rem ", "REM ", "::")
 PROFILE_HOSTS = r"(?:github\.com|gitlab\.com|bitbucket\.org|twitter\.com|x\.com)/"
 
 
@@ -59,9 +67,23 @@ class Matchers:
 
 
 def header_end(lines: list[str]) -> int:
-    """Index of the first line of code (the licence header and module docstring lie before it)."""
+    """Index of the first line after the file's leading comments and docstring (its licence header)."""
+    closer = None  # the end marker of an open block comment or docstring
     for i, line in enumerate(lines[:HEADER_MAX_LINES]):
+        text = line.strip()
+        if closer is not None:
+            if closer in text:
+                closer = None
+            continue
         if CODE_START_RE.match(line):
+            return i
+        opener = next((o for o in BLOCK_OPENERS if text.startswith(o) or text[:2] in "r\"u\"b\"" and text[1:].startswith(o)), None)
+        if opener is not None:
+            rest = text[text.index(opener) + len(opener):]
+            if BLOCK_OPENERS[opener] not in rest:
+                closer = BLOCK_OPENERS[opener]
+            continue
+        if text and not text.startswith(LINE_COMMENTS):
             return i
     return min(len(lines), HEADER_MAX_LINES)
 
@@ -72,15 +94,80 @@ def attribution_lines(path: str, content: str) -> list[bool]:
     role = file_role(path)
     if role in ("credits", "license"):
         return [True] * len(lines)
-    if role == "metadata" and not path.lower().endswith("setup.py"):
-        if path.lower().rsplit("/", 1)[-1] in ("pkg-info", "metadata"):
-            # The headers are metadata; the long description after the first blank line is prose.
-            head = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
-            return [i < head or bool(ATTRIBUTION_LINE_RE.search(line)) for i, line in enumerate(lines)]
+    name = path.lower().rsplit("/", 1)[-1]
+    if role == "metadata" and name in ("pkg-info", "metadata"):
+        # The headers are metadata; the long description after the first blank line is a README.
+        head = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+        credit = credit_sections("README.md", lines)
+        return [i < head or credit[i] or bool(ATTRIBUTION_LINE_RE.search(line)) for i, line in enumerate(lines)]
+    if role == "metadata" and name != "setup.py":
         return [True] * len(lines)
-    end = header_end(lines)
-    in_header = any(ATTRIBUTION_LINE_RE.search(line) for line in lines[:end])
-    return [(i < end and in_header) or bool(ATTRIBUTION_LINE_RE.search(line)) for i, line in enumerate(lines)]
+    marks = [bool(ATTRIBUTION_LINE_RE.search(line)) for line in lines]
+    _or(marks, credit_sections(path, lines))
+    _or(marks, attribution_blocks(lines))
+    if name == "setup.py":
+        _or(marks, setup_call(lines))
+    if not is_document(path):  # a document's "header" would run to line 80: its sections decide instead
+        end = header_end(lines)
+        if any(HEADER_RE.search(line) for line in lines[:end]):
+            _or(marks, [True] * end)
+    return marks
+
+
+def _or(marks: list[bool], more: list[bool]) -> None:
+    for i, m in enumerate(more):
+        marks[i] = marks[i] or m
+
+
+def attribution_blocks(lines: list[str]) -> list[bool]:
+    """The list items under an ``author:`` / ``authors =`` key (YAML docs, TOML, Python lists)."""
+    out = [False] * len(lines)
+    inside = False
+    for i, line in enumerate(lines):
+        if BLOCK_KEY_RE.search(line):
+            inside = True
+        elif inside and LIST_ITEM_RE.match(line):
+            out[i] = True
+        else:
+            inside = False
+    return out
+
+
+def setup_call(lines: list[str]) -> list[bool]:
+    """The lines of a ``setup(...)`` call in setup.py (package metadata)."""
+    out = [False] * len(lines)
+    inside = False
+    for i, line in enumerate(lines):
+        if re.match(r"\s*(?:setuptools\.)?setup\(|\s*\w*(?:setup|metadata)\w*\s*=\s*(?:dict\(|\{)\s*$", line):
+            inside = True
+        out[i] = inside
+        if inside and line.startswith(")"):
+            inside = False
+    return out
+
+
+def is_document(path: str) -> bool:
+    """Markdown, reST, plain text or a README/CHANGES-like file without a suffix."""
+    name = path.lower().rsplit("/", 1)[-1]
+    return name.endswith((".md", ".rst", ".txt", ".markdown")) or "." not in name and name.isalpha() and name != "makefile"
+
+
+def credit_sections(path: str, lines: list[str]) -> list[bool]:
+    """Per line of a Markdown/reST/text document: inside a section headed Authors/Credits/Thanks/...?"""
+    out = [False] * len(lines)
+    if not is_document(path):
+        return out
+    inside = False
+    for i, line in enumerate(lines):
+        heading = None
+        if re.match(r"#{1,6}\s", line):
+            heading = line.lstrip("#")
+        elif i + 1 < len(lines) and line.strip() and re.fullmatch(r"([=\-~^*+#])\1{2,}\s*", lines[i + 1]):
+            heading = line
+        if heading is not None:
+            inside = bool(CREDIT_HEADING_RE.search(heading))
+        out[i] = inside
+    return out
 
 
 def _line_starts(content: str) -> list[int]:

@@ -40,7 +40,8 @@ def weak_label_stream(records: Iterable[dict], sources: Iterable[str], repo_colu
             )
         seen.add(key)
         group = list(group)
-        declared = collect(((r.get("path", ""), r["content"]) for r in group), sources, owner=_owner(key))
+        package = key[1].rsplit("/", 1)[-1]  # the package name, or the repository's name
+        declared = collect(((r.get("path", ""), r["content"]) for r in group), sources, owner=_owner(key), package=package)
         out = weak_records(group, declared, keep_unlabeled, lines_around)
         counts["packages"] += 1
         counts["files"] += len(group)
