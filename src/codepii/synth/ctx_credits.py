@@ -122,6 +122,9 @@ def ctx_thanks_file(c: Ctx) -> list[Line]:
         lines += _name_run(c, r.randint(20, 120) if c.list_file else r.randint(3, 12))
     else:
         for _ in range(r.randint(15, 80) if c.list_file else r.randint(3, 10)):
+            if r.random() < 0.1:  # companies credited among people: organisations are not names
+                lines.append([r.choice(("- ", "* ", "  ")), f"{r.choice(ORG_WORDS).capitalize()} {r.choice(('GmbH', 'Limited', 'Corporation', 'Inc.', 'Software Foundation', 'B.V.'))}"])
+                continue
             p = c.person(fresh=True)
             lines.append(r.choice((["* ", c.name(p, True), " (", c.user(p.handle, True), ")"], ["- ", c.name(p, True)],
                                    ["  ", c.name(p, True), " -- ", c.rng.choice(("docs", "Windows builds", "the logo", "IPv6 support"))])))
