@@ -23,7 +23,7 @@ NARROW = ("changelog", "credits", "commit", "zone", "pem", "requirements", "mib"
 NEW_CONTEXTS = {
     "release_notes": ("changelog", "markdown"), "keepachangelog": ("changelog",), "changelog_rst": ("changelog", "text"),
     "news_entries": ("changelog",), "maintainers_file": ("credits", "text"), "maintainer_table": ("credits", "markdown"),
-    "thanks_file": ("credits", "text"), "readme_credits": ("markdown", "credits"), "commit_message": ("commit", "markdown"),
+    "thanks_file": ("credits", "text"), "handle_credits": ("credits", "markdown", "text"), "readme_credits": ("markdown", "credits"), "commit_message": ("commit", "markdown"),
     "format_patch": ("commit",), "shortlog": ("commit",), "iam_policy": ("json", "yaml", "python", "javascript", "ruby"),
     "cloudtrail_event": ("json", "yaml", "python", "typescript"), "aws_responses": ("json", "python", "yaml"),
     "cloud_resource_paths": ("json", "shell", "markdown", "terraform"), "zone_records": ("zone",), "test_certificate": ("pem",),
@@ -83,7 +83,7 @@ def test_changelog_credits_are_plain_and_credits_files_license():
         for name in ("release_notes", "keepachangelog", "changelog_rst", "news_entries"):
             _, spans = run(CONTEXTS[name].fn, "changelog", seed)
             assert all(not s.category.endswith("_LICENSE") for s in spans), name
-        for name in ("maintainers_file", "maintainer_table", "thanks_file"):
+        for name in ("maintainers_file", "maintainer_table", "thanks_file", "handle_credits"):
             _, spans = run(CONTEXTS[name].fn, "credits", seed)
             assert spans and all(s.category.endswith("_LICENSE") for s in spans), name
 

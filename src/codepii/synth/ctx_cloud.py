@@ -111,7 +111,7 @@ def ctx_cloudtrail_event(c: Ctx) -> list[Line]:
         ("principalId", [Pii("AIDA" + rand(r, UPPER_DIGITS, 17), "ID")]),
         ("arn", _arn_user(c, Pii(acct, "ID"), c.user(name))),
         ("accountId", [Pii(acct, "ID")]),
-        ("accessKeyId", [Pii(provider_key(r, "aws_access_key_id")[1], "KEY")]),
+        ("accessKeyId", [Pii(r.choice(("AKIA", "ASIA")) + provider_key(r, "aws_access_key_id")[1][4:], "KEY")]),  # AIDA is a user id
         ("userName", [c.user(name)]),
     )
     ip = host_ip(r)

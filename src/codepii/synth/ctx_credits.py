@@ -122,6 +122,9 @@ def ctx_thanks_file(c: Ctx) -> list[Line]:
         lines += _name_run(c, r.randint(20, 120) if c.list_file else r.randint(3, 12))
     else:
         for _ in range(r.randint(15, 80) if c.list_file else r.randint(3, 10)):
+            if r.random() < 0.1:  # companies credited among people: organisations are not names
+                lines.append([r.choice(("- ", "* ", "  ")), f"{r.choice(ORG_WORDS).capitalize()} {r.choice(('GmbH', 'Limited', 'Corporation', 'Inc.', 'Software Foundation', 'B.V.'))}"])
+                continue
             p = c.person(fresh=True)
             lines.append(r.choice((["* ", c.name(p, True), " (", c.user(p.handle, True), ")"], ["- ", c.name(p, True)],
                                    ["  ", c.name(p, True), " -- ", c.rng.choice(("docs", "Windows builds", "the logo", "IPv6 support"))])))
@@ -142,6 +145,31 @@ def ctx_readme_credits(c: Ctx) -> list[Line]:
                            ["Copyright © ", str(r.randint(2010, 2026)), " ", c.name(p, True), " <", c.email(p.email, True), ">."])))
     if r.random() < 0.6:
         lines += [[], ["Logo by ", c.name(q, True), ". Icons from ", r.choice(("Font Awesome", "Feather", "the Tango project")), "."]]
+    return lines
+
+
+def _handle_entry(c: Ctx, style: int) -> list[Piece]:
+    """A credit that names a person by their handle: the handle is USERNAME_LICENSE."""
+    p, r = c.person(fresh=True), c.rng
+    if style == 0:  # a handle standing where a name would
+        return [c.user(p.handle, True), " <", c.email(p.email, True), ">"]
+    if style == 1:
+        return ["[", c.user("@" + p.handle, True), "](https://github.com/", c.user(p.handle, True), ") (", c.name(p, True), ")"]
+    if style == 2:
+        return ["`", c.user("@" + p.handle, True), " <https://github.com/", c.user(p.handle, True), ">`_"]
+    return ["Thanks to ", c.user(p.handle, True), r.choice((" for the patch.", " for bug reports.", " for the original idea.", "."))]
+
+
+@context(weight=1.0, kinds=("credits", "text", "markdown"))
+def ctx_handle_credits(c: Ctx) -> list[Line]:
+    """Credits by handle: ``handle <email>``, ``[@handle](https://github.com/handle) (Name)``, rst links, ``Thanks to handle``."""
+    r = c.rng
+    style = r.randrange(4)
+    bullet = r.choice(("- ", "* ", ""))
+    n = r.randint(10, 60) if c.list_file else r.randint(2, 8)
+    lines: list[Line] = [[r.choice(("Contributors", "Maintainers", "Thanks", "Sponsored by"))], []]
+    for _ in range(n):
+        lines.append([bullet, *_handle_entry(c, style if r.random() < 0.8 else r.randrange(4))])
     return lines
 
 

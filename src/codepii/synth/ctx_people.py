@@ -48,8 +48,8 @@ def ctx_license_header(c: Ctx) -> list[Line]:
     if c.rng.random() < 0.25:  # an organisation's copyright: no PII at all
         lines.append([f"Copyright {_years(c)} {c.rng.choice(ORGS)}. All rights reserved."])
     for _ in range(c.rng.choice((1, 1, 1, 2, 3))):
-        sign = c.rng.choice(("Copyright (c)", "Copyright", "Copyright ©", "(C)", "(c) Copyright"))
-        lines.append([f"{sign} {_years(c)} ", *_credit(c, True, 0.05)])
+        sign = c.rng.choice(("Copyright (c)", "Copyright", "Copyright ©", "(C)", "(c) Copyright", "Copyright: (c)", "(c)", "Copyright (C)"))
+        lines.append([f"{sign} {_years(c)}{c.rng.choice((' ', ' ', ', '))}", *_credit(c, True, 0.05)])
     if c.rng.random() < 0.3:
         lines.append(["Author: ", *_credit(c, True)])
     if c.rng.random() < 0.12:
@@ -90,7 +90,8 @@ def ctx_author_attribution(c: Ctx) -> list[Line]:
         if c.rng.random() < 0.3:
             lines.append(["__maintainer__ = \"", c.name(c.person(), True), "\""])
         return lines
-    tag = c.rng.choice(("@author ", "Author: ", "Authors: ", "Maintainer: ", "Written by ", "Original author: "))
+    tag = c.rng.choice(("@author ", "Author: ", "Authors: ", "Maintainer: ", "Written by ", "Original author: ", ":author: ", "Acknowledgment: ",
+                        "Contributed by ", "Ported by "))
     body = [[tag, *_credit(c, True, 0.2)]]
     if tag in ("Authors: ", "Maintainer: ") and c.rng.random() < 0.5:
         body.append([" " * len(tag), *_credit(c, True)])

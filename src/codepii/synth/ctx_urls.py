@@ -57,7 +57,7 @@ def ctx_traceback(c: Ctx) -> list[Line]:
 
 PROFILE_SITES = (
     ("https://gitlab.com/", ""), ("https://bitbucket.org/", "/⟨r⟩"), ("https://twitter.com/", ""), ("https://x.com/", ""),
-    ("https://mastodon.social/", ""), ("https://www.linkedin.com/in/", "/"), ("https://gist.github.com/", "/⟨h⟩"),
+    ("https://mastodon.social/", ""), ("https://fosstodon.org/", ""), ("https://hachyderm.io/", ""), ("https://www.linkedin.com/in/", "/"), ("https://gist.github.com/", "/⟨h⟩"),
     ("https://launchpad.net/~", ""), ("lp:~", "/⟨r⟩/trunk"), ("https://pypi.org/user/", "/"), ("https://keybase.io/", ""),
     ("https://github.com/", "?tab=repositories"), ("https://sr.ht/~", "/⟨r⟩"), ("https://codeberg.org/", "/⟨r⟩"),
 )
@@ -71,7 +71,7 @@ def ctx_profile_links(c: Ctx) -> list[Line]:
     for _ in range(r.randint(1, 3)):
         p = c.person()
         site, tail = r.choice(PROFILE_SITES)
-        handle = ("@" if "mastodon" in site else "") + p.handle
+        handle = ("@" if site.endswith(("social/", "odon.org/", "erm.io/")) else "") + p.handle
         tail = tail.replace("⟨r⟩", r.choice(REPOS)).replace("⟨h⟩", rand(r, HEX, 32))
         what = r.choice(("Maintainer: ", "Contact: ", "See ", "Upstream: ", "Ported from ", "Follow "))
         lines.append([what, c.name(p), " (", site, c.user(handle), tail, ")"] if r.random() < 0.4 else [what, site, c.user(handle), tail])

@@ -23,7 +23,7 @@ KIND_WEIGHTS = {
 # Files that are one long list of people (AUTHORS, THANKS, CHANGES, PKG-INFO, LICENSE): kind -> chance.
 LIST_FILE_CHANCE = {"markdown": 0.3, "text": 0.85, "changelog": 0.6, "credits": 0.85, "zone": 0.3}
 LIST_CONTEXTS = ("credits_list", "changelog", "pkg_info", "license_file", "release_notes", "keepachangelog", "changelog_rst", "news_entries",
-                 "maintainers_file", "maintainer_table", "thanks_file", "shortlog", "zone_records")
+                 "maintainers_file", "maintainer_table", "thanks_file", "handle_credits", "shortlog", "zone_records")
 KINDS = tuple(KIND_WEIGHTS)
 # Contexts that are code, not prose: fenced when they land in Markdown.
 FENCE_IN_MARKDOWN = {"private_key": "bash", "ssh_key": "", "http_auth": "bash", "cli_credentials": "bash", "git_log": ""}
