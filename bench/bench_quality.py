@@ -94,7 +94,7 @@ def build_corpus(out: str, args) -> dict[str, str]:
     paths = {k: os.path.join(out, f"{k}.jsonl") for k in ("corpus", "weak", "weak-windows")}
     if not os.path.exists(paths["corpus"]):
         extra = ["--manifest", args.manifest] if args.manifest else []
-        sh("-m", "codepii", "corpus", "fetch", "--out", paths["corpus"], "--cache", os.path.join(args.cache, "corpus"), *extra)
+        sh("-m", "codepii", "corpus", "fetch", "--out", paths["corpus"], *extra)  # its own archive cache
     if not os.path.exists(paths["weak"]):
         sh("-m", "codepii", "corpus", "weak-label", "--input", paths["corpus"], "--out", paths["weak"])
     if not os.path.exists(paths["weak-windows"]):
@@ -167,7 +167,8 @@ def pseudo_label(out: str, first_model: str, corpus: dict[str, str], args) -> st
         labeled = read_records(pseudo)
         ids = {r["id"] for r in labeled}
         weak = [r for r in iter_records(corpus["weak"]) if r["id"] in ids]
-        windows = [r for r in iter_records(corpus["weak-windows"]) if r["id"] not in ids]
+        # window ids are "<file id>#L<first>-<last>": the sampled files' windows are already in whole
+        windows = [r for r in iter_records(corpus["weak-windows"]) if str(r["id"]).split("#L")[0] not in ids]
         write_records(merged, merge_weak(labeled, weak) + windows)
     return merged
 
@@ -269,7 +270,7 @@ def parse_args():
     ap.add_argument("--weak-window-lines", type=int, default=3, help="weak-label windows for the '+ weak' row")
     ap.add_argument("--real-dev", help="a built real-dev.jsonl (default: build it into --out)")
     ap.add_argument("--manifest", help="corpus manifest (default: the committed data/corpus/manifest.jsonl)")
-    ap.add_argument("--cache", default=os.path.expanduser("~/.cache/codepii-bench"), help="download cache")
+    ap.add_argument("--cache", default=os.path.expanduser("~/.cache/codepii-bench"), help="real-dev download cache")
     ap.add_argument("--ingredients", action="store_true", help="also train and table one row per ingredient")
     ap.add_argument("--model", help="score this model dir instead of training one")
     ap.add_argument("--train-args", nargs="*", default=[], help="extra key=value overrides for train/train.py")
