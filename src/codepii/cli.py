@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "crowd": "codepii.commands.crowd",
     "detect": "codepii.commands.detect",
     "mask": "codepii.commands.mask",
+    "calibrate": "codepii.commands.calibrate",
     "demo": "codepii.commands.demo",
 }
 

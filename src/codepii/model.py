@@ -28,6 +28,9 @@ class ModelMeta:
     label_all_tokens: bool = True
     base_model: str = ""
     data_hash: str | None = None
+    # The hybrid's calibrated policy (``codepii calibrate``): {"policy": {CAT: policy}, "model_min_score":
+    # {CAT: score}, "dev": [...], "scores": {...}}; empty in model dirs written before it existed.
+    hybrid: dict = field(default_factory=dict)
 
     def tag_set(self) -> TagSet:
         return TagSet.from_dict(self.tagset)
@@ -129,6 +132,11 @@ def save_model_dir(path: str, model, tokenizer, meta: ModelMeta) -> None:
     os.makedirs(path, exist_ok=True)
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)
+    write_meta(path, meta)
+
+
+def write_meta(path: str, meta: ModelMeta) -> None:
+    """``codepii.json`` of a model dir, written atomically (temp name, fsync, rename)."""
     from .io import write_text
 
     write_text(os.path.join(path, META_FILE), json.dumps(asdict(meta), indent=2, sort_keys=True))

@@ -124,3 +124,26 @@ def pseudo_records(records: Sequence[Mapping], found: Sequence[Sequence[Span]], 
             if rejected or out.get("unresolved"):
                 out["unresolved"] = list(out.get("unresolved") or []) + rejected
         yield out
+
+
+def merge_weak(pseudo: Sequence[Mapping], weak: Sequence[Mapping]) -> list[dict]:
+    """Pseudo-labeled and weakly labeled copies of the same corpus files as one gold record per file.
+
+    Weak labels (the people a package declares) are sure but partial; pseudo-labels cover every
+    category. A file's entities are its weak spans plus the pseudo spans that overlap none of them.
+    Records are matched by id; a file in only one of the inputs keeps its own entities; a weak
+    record whose content differs from the pseudo one (a windowed copy) is kept as it is beside it.
+    """
+    by_id = {r["id"]: r for r in weak}
+    out = []
+    for r in pseudo:
+        w = by_id.pop(r["id"], None)
+        if w is None or w["content"] != r["content"]:
+            out.append(dict(r))
+            if w is not None:
+                out.append(dict(w))
+            continue
+        sure = [Span.from_dict(e) for e in w.get("entities", [])]
+        extra = [e for e in r.get("entities", []) if not any(Span.from_dict(e).overlaps(s) for s in sure)]
+        out.append({**r, "entities": sorted(w.get("entities", []) + extra, key=lambda e: e["start"])})
+    return out + [dict(w) for w in by_id.values()]

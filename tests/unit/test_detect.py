@@ -91,9 +91,9 @@ def test_hybrid_policy():
     assert [(s.start, s.end, s.category) for s in got] == [
         (5, 15, "EMAIL"), (22, 28, "KEY"), (40, 50, "PASSWORD"), (60, 65, "PASSWORD")
     ]
-    no_add = HybridDetector(model, patterns, add_patterns=False).detect(["x" * 70])[0]
-    assert (60, 65, "PASSWORD") not in [(s.start, s.end, s.category) for s in no_add]
-    assert HybridDetector(model, patterns).fingerprint() != HybridDetector(model, patterns, ("EMAIL",)).fingerprint()
+    model_only = HybridDetector(model, patterns, {"PASSWORD": "model"}).detect(["x" * 70])[0]
+    assert (60, 65, "PASSWORD") not in [(s.start, s.end, s.category) for s in model_only]
+    assert HybridDetector(model, patterns).fingerprint() != HybridDetector(model, patterns, {"KEY": "model"}).fingerprint()
 
 
 def write_jsonl(path, rows):
@@ -141,9 +141,32 @@ def test_hybrid_min_score_keeps_unsure_model_spans_out():
     model = FixedDetector([Span(0, 5, "EMAIL", 0.99), Span(10, 15, "KEY", 0.6), Span(20, 25, "KEY", 0.95),
                            Span(30, 35, "NAME", 0.3)])
     patterns = FixedDetector([])
-    got = HybridDetector(model, patterns, model_min_score={"EMAIL": 1.1, "KEY": 0.9}).detect(["x" * 40])[0]
-    # EMAIL never from the model; KEY only when sure; NAME has no minimum
+    got = HybridDetector(model, patterns, model_min_score={"KEY": 0.9}).detect(["x" * 40])[0]
+    # EMAIL never from the model (policy patterns); KEY only when sure; NAME has no minimum
     assert [(s.start, s.category) for s in got] == [(20, "KEY"), (30, "NAME")]
-    a = HybridDetector(model, patterns, model_min_score={"KEY": 0.9})
+    a = HybridDetector(model, patterns, model_min_score={"KEY": 0.8})
     assert a.fingerprint() != HybridDetector(model, patterns).fingerprint()
-    assert DetectorConfig().hybrid_model_min_score["EMAIL"] > 1.0
+    assert HybridDetector(model, patterns).policy["EMAIL"] == "patterns"
+
+
+def test_hybrid_policies_per_category():
+    model = FixedDetector([Span(0, 10, "PASSWORD", 0.8), Span(20, 30, "KEY", 0.6)])
+    patterns = FixedDetector([Span(2, 8, "PASSWORD", 0.8), Span(40, 45, "PASSWORD", 0.8), Span(22, 28, "KEY", 0.97)])
+
+    def got(policy, min_score=None):
+        spans = HybridDetector(model, patterns, policy, min_score or {}).detect(["x" * 50])[0]
+        return [(s.start, s.end, s.category) for s in spans]
+
+    assert got({"PASSWORD": "patterns", "KEY": "patterns"}) == [(2, 8, "PASSWORD"), (22, 28, "KEY"), (40, 45, "PASSWORD")]
+    assert got({"PASSWORD": "model", "KEY": "model"}) == [(0, 10, "PASSWORD"), (20, 30, "KEY")]
+    assert got({"PASSWORD": "patterns_first", "KEY": "model_first"}) == [
+        (2, 8, "PASSWORD"), (20, 30, "KEY"), (40, 45, "PASSWORD")]
+    # below its min score the model span gives way: the pattern fills the gap under model_first
+    assert got({"PASSWORD": "model", "KEY": "model_first"}, {"KEY": 0.7}) == [(0, 10, "PASSWORD"), (22, 28, "KEY")]
+
+
+def test_hybrid_policy_config_is_checked():
+    with pytest.raises(ConfigError, match="hybrid_policy.KEY"):
+        detector_config("patterns", hybrid_policy={"KEY": "regex"})
+    with pytest.raises(ConfigError, match="not a main category"):
+        detector_config("patterns", hybrid_policy={"SSN": "model"})

@@ -57,6 +57,22 @@ def test_spans_valid_and_deterministic(model_dir):
     assert detector(model_dir, thresholds={"KEY": 0.9}).fingerprint() != d.fingerprint()
 
 
+def test_decoding_snaps_name_username_id_to_whole_words(model_dir, monkeypatch):
+    """Every model-derived span goes through detect.words: pieces of words are snapped out or dropped."""
+    import codepii.detect.model_detector as md
+    from codepii.spans import Span
+
+    t = CODE[0]
+    glued = [
+        Span(t.index("alice") + 1, t.index("alice") + 5, "USERNAME", 0.9),  # "lice": snapped to "alice"
+        Span(t.index("connect"), t.index("connect") + 2, "NAME", 0.9),  # "co": dropped
+        Span(t.index("hunter2"), t.index("hunter2") + 7, "PASSWORD", 0.9),  # whole: unchanged
+    ]
+    monkeypatch.setattr(md, "spans_from_probs", lambda *args, **kwargs: list(glued))
+    spans = detector(model_dir).detect([t])[0]
+    assert [(t[s.start : s.end], s.category) for s in spans] == [("alice", "USERNAME"), ("hunter2", "PASSWORD")]
+
+
 def same(a, b):
     """Equal spans; scores equal up to float noise from a different batch composition (padding)."""
     assert [[(s.start, s.end, s.category) for s in x] for x in a] == [[(s.start, s.end, s.category) for s in x] for x in b]

@@ -87,3 +87,20 @@ def test_rejected_candidates_become_unresolved_ranges_not_O():
     assert out["unresolved"] == [{"project": "NAME", "start": 29, "end": 36}]  # 0.65 < 0.7: unsure, not O
     (plain,) = pseudo_records([{"id": "a", "content": text}], found, PseudoLabelConfig(unresolved_rejected=False))
     assert "unresolved" not in plain
+
+
+def test_merge_weak_keeps_weak_spans_and_adds_free_pseudo_ones():
+    from codepii.pseudo_label import merge_weak
+
+    text = "# Author: Jane Roe <jr@corp.io>\npassword = 'Xy7!pq'\n"
+    pseudo = [{"id": "a", "content": text, "entities": [
+        {"start": 10, "end": 14, "category": "NAME", "score": 0.8},  # overlaps the weak name: weak wins
+        {"start": 44, "end": 50, "category": "PASSWORD", "score": 0.9}]},
+        {"id": "b", "content": "x = 1\n", "entities": []}]
+    weak = [{"id": "a", "content": text, "entities": [{"start": 10, "end": 18, "category": "NAME_LICENSE"},
+                                                       {"start": 20, "end": 30, "category": "EMAIL_LICENSE"}]},
+            {"id": "c", "content": "y", "entities": []}]
+    merged = {r["id"]: r for r in merge_weak(pseudo, weak)}
+    assert set(merged) == {"a", "b", "c"}
+    assert [(e["start"], e["category"]) for e in merged["a"]["entities"]] == [
+        (10, "NAME_LICENSE"), (20, "EMAIL_LICENSE"), (44, "PASSWORD")]

@@ -14,8 +14,9 @@ detectors:
   model     the trained token classifier in --model DIR (windowed, batched)
   patterns  regexes with validation: emails, IPv4/IPv6, provider key formats,
             PEM/SSH keys, URL and assignment passwords (no --model needed)
-  hybrid    both; patterns win EMAIL/IP_ADDRESS/KEY, the model the rest
-            (docs/detect.md states the policy)
+  hybrid    both, by a per-category policy: the one `codepii calibrate` stored
+            in the model dir, else patterns for EMAIL/IP_ADDRESS, patterns
+            first for KEY, the model first for the rest (docs/detect.md)
 
 examples:
   codepii detect --detector patterns --input corpus.jsonl --out pred.jsonl

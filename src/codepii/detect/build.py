@@ -5,7 +5,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from .base import Detector
-from .config import DetectorConfig, detector_config
+from .config import HYBRID_MODEL_MIN_SCORE, HYBRID_POLICY, DetectorConfig, detector_config
 from .hybrid import FilteredDetector, HybridDetector
 
 
@@ -25,10 +25,20 @@ def build_detector(cfg: DetectorConfig | str, model: str | None = None, **option
     elif cfg.kind == "model":
         inner = _model(cfg)
     else:
-        inner = HybridDetector(
-            _model(cfg), _patterns(cfg), cfg.hybrid_pattern_categories, cfg.hybrid_add_patterns, cfg.hybrid_model_min_score
-        )
+        model = _model(cfg)
+        inner = HybridDetector(model, _patterns(cfg), *hybrid_policy(cfg, getattr(model, "meta", None)))
     return FilteredDetector(inner, cfg.filters) if cfg.filters.active else inner
+
+
+def hybrid_policy(cfg: DetectorConfig, meta=None) -> tuple[dict[str, str], dict[str, float]]:
+    """(policy, model_min_score) of the hybrid: the model dir's calibrated ones (codepii.json "hybrid") when it
+    has them, else the built-in ones; the categories ``cfg`` names explicitly override either."""
+    calibrated = getattr(meta, "hybrid", None) or {}
+    if calibrated.get("policy"):
+        policy, min_score = dict(calibrated["policy"]), dict(calibrated.get("model_min_score", {}))
+    else:
+        policy, min_score = dict(HYBRID_POLICY), dict(HYBRID_MODEL_MIN_SCORE)
+    return {**policy, **cfg.hybrid_policy}, {**min_score, **cfg.hybrid_model_min_score}
 
 
 def _custom(cfg: DetectorConfig) -> Detector:

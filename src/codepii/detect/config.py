@@ -16,11 +16,18 @@ from .filters import FilterConfig
 
 DETECTOR_KINDS = ("model", "patterns", "hybrid")
 
-# The hybrid's model spans of a category join only with at least this score;
-# > 1 keeps the model out of that category (the patterns' recall on validated
-# emails and IPs is ~0.99, the model only adds false alarms there).
-HYBRID_MODEL_MIN_SCORE = {"EMAIL": 1.1, "IP_ADDRESS": 1.1, "KEY": 0.9}
-HYBRID_PATTERN_CATEGORIES = ("EMAIL", "IP_ADDRESS", "KEY")
+# The hybrid's per-category policies (hybrid.py, docs/detect.md), simplest first:
+#   patterns        only the pattern spans
+#   model           only the model spans (scored >= the category's min score)
+#   patterns_first  pattern spans, then model spans where they overlap none
+#   model_first     model spans, then pattern spans where they overlap none
+HYBRID_POLICIES = ("patterns", "model", "patterns_first", "model_first")
+# The built-in policy, used when the model dir holds no calibrated one (`codepii calibrate`):
+# the patterns' recall on validated emails and IPs is ~0.99, the model only adds false alarms there.
+HYBRID_POLICY = {"EMAIL": "patterns", "IP_ADDRESS": "patterns", "KEY": "patterns_first", "PASSWORD": "model_first",
+                 "NAME": "model_first", "USERNAME": "model_first", "ID": "model_first"}
+# The hybrid's model spans of a category join only with at least this score (built-in; calibrated ones replace it).
+HYBRID_MODEL_MIN_SCORE = {"KEY": 0.9}
 PATTERN_CATEGORIES = ("EMAIL", "IP_ADDRESS", "KEY", "PASSWORD")
 
 
@@ -51,17 +58,21 @@ class DetectorConfig:
     email_skip_examples: bool = True  # user@example.com etc. are EMAIL_EXAMPLE: not reported
     email_skip_service: bool = True  # noreply@, git@, postmaster@ ... identify no one
     pattern_engine: Literal["auto", "re", "hyperscan"] = "auto"  # auto: hyperscan when installed (same spans)
-    # Hybrid policy (detect/hybrid.py, docs/detect.md).
-    hybrid_pattern_categories: tuple[str, ...] = HYBRID_PATTERN_CATEGORIES
-    hybrid_add_patterns: bool = True  # also keep pattern spans of other categories where the model found nothing
-    hybrid_model_min_score: dict[str, float] = field(default_factory=lambda: dict(HYBRID_MODEL_MIN_SCORE))
+    # Hybrid policy (detect/hybrid.py, docs/detect.md). Empty: the model dir's calibrated policy (codepii.json
+    # "hybrid", written by `codepii calibrate`), else HYBRID_POLICY / HYBRID_MODEL_MIN_SCORE. Categories given
+    # here override that per category.
+    hybrid_policy: dict[str, str] = field(default_factory=dict)  # category -> one of HYBRID_POLICIES
+    hybrid_model_min_score: dict[str, float] = field(default_factory=dict)  # category -> min model score
     filters: FilterConfig = field(default_factory=FilterConfig)
 
     def __post_init__(self) -> None:
-        for key in ("pattern_categories", "hybrid_pattern_categories", "thresholds", "hybrid_model_min_score"):
+        for key in ("pattern_categories", "hybrid_policy", "thresholds", "hybrid_model_min_score"):
             bad = [c for c in getattr(self, key) if c not in MAIN_CATEGORIES]
             if bad:
                 raise ConfigError(f"config key {key!r}: {bad[0]!r} is not a main category ({', '.join(MAIN_CATEGORIES)})")
+        for category, policy in self.hybrid_policy.items():
+            if policy not in HYBRID_POLICIES:
+                raise ConfigError(f"config key 'hybrid_policy.{category}': {policy!r} is not one of {', '.join(HYBRID_POLICIES)}")
         for category, value in self.thresholds.items():
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"config key 'thresholds.{category}': {value} is not a probability in [0, 1]")

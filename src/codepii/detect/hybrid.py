@@ -1,7 +1,8 @@
 """Detectors made of other detectors: the hybrid (model + patterns) and post-filtering.
 
-``HybridDetector`` combines the model and the patterns by the policy documented
-on the class (and in docs/detect.md); its defaults live in ``config.py``.
+``HybridDetector`` combines the model and the patterns by the per-category
+policy documented on the class (and in docs/detect.md); its built-in defaults
+live in ``config.py``, calibrated ones in the model dir (``calibrate.py``).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from ..config import fingerprint as config_fingerprint
 from ..spans import Span, sort_spans
 from .base import Detector
-from .config import HYBRID_PATTERN_CATEGORIES
+from .config import HYBRID_MODEL_MIN_SCORE, HYBRID_POLICY
 from .filters import FilterConfig, filter_batch
 
 
@@ -36,17 +37,19 @@ class FilteredDetector(Detector):
 
 
 class HybridDetector(Detector):
-    """The model and the patterns together, by a fixed policy.
+    """The model and the patterns together, by a per-category policy (``config.HYBRID_POLICIES``).
 
-    1. Pattern spans of ``pattern_categories`` (default EMAIL, IP_ADDRESS, KEY:
-       formats that regexes validate precisely) are kept first.
-    2. Model spans are added where they overlap no span kept in 1 and reach
-       ``model_min_score`` of their category (default: never EMAIL or
-       IP_ADDRESS, KEY from 0.9).
-    3. With ``add_patterns``, the remaining pattern spans (default PASSWORD
-       assignments and URL passwords) are added where they overlap no kept span;
-       so the model wins PASSWORD overlaps, the patterns fill its gaps.
-    An overlap means sharing one character; the loser is dropped whole.
+    1. Pattern spans of the categories whose policy is ``patterns`` or
+       ``patterns_first`` are kept first.
+    2. Model spans of the categories whose policy is ``model``,
+       ``patterns_first`` or ``model_first`` are added where they overlap no
+       span kept in 1 and reach ``model_min_score`` of their category.
+    3. Pattern spans of the ``model_first`` categories are added where they
+       overlap no kept span: the model wins their overlaps, the patterns fill its gaps.
+    An overlap means sharing one character; the loser is dropped whole. A
+    category missing from ``policy`` takes ``HYBRID_POLICY``'s. ``codepii
+    calibrate`` chooses policy and minimum scores per category on dev sets and
+    stores them in the model dir; ``build_detector`` reads them from there.
     """
 
     name = "hybrid"
@@ -55,14 +58,14 @@ class HybridDetector(Detector):
         self,
         model: Detector,
         patterns: Detector,
-        pattern_categories: Sequence[str] = HYBRID_PATTERN_CATEGORIES,
-        add_patterns: bool = True,
+        policy: Mapping[str, str] | None = None,
         model_min_score: Mapping[str, float] | None = None,
     ):
         self.model, self.patterns = model, patterns
-        self.pattern_categories = tuple(pattern_categories)
-        self.add_patterns = add_patterns
-        self.model_min_score = dict(model_min_score or {})
+        self.policy = {**HYBRID_POLICY, **(policy or {})}
+        self.model_min_score = dict(HYBRID_MODEL_MIN_SCORE if model_min_score is None else model_min_score)
+        self._first = {c for c, p in self.policy.items() if p in ("patterns", "patterns_first")}
+        self._fill = {c for c, p in self.policy.items() if p == "model_first"}
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         by_model = self.model.detect(texts)
@@ -76,16 +79,17 @@ class HybridDetector(Detector):
             yield [self.combine(m, p) for m, p in zip(by_model, by_patterns)]
 
     def combine(self, model_spans: Sequence[Span], pattern_spans: Sequence[Span]) -> list[Span]:
-        kept = [s for s in pattern_spans if s.category in self.pattern_categories]
-        trusted = [s for s in model_spans if _score(s) >= self.model_min_score.get(s.category, 0.0)]
+        kept = [s for s in pattern_spans if s.category in self._first]
+        trusted = [
+            s for s in model_spans
+            if self.policy.get(s.category, "model") != "patterns" and _score(s) >= self.model_min_score.get(s.category, 0.0)
+        ]
         kept += _free(trusted, kept)
-        if self.add_patterns:
-            rest = [s for s in pattern_spans if s.category not in self.pattern_categories]
-            kept += _free(rest, kept)
+        kept += _free([s for s in pattern_spans if s.category in self._fill], kept)
         return sort_spans(kept)
 
     def fingerprint(self) -> str:
-        policy = f"{self.pattern_categories}|{self.add_patterns}|{sorted(self.model_min_score.items())}"
+        policy = f"{sorted(self.policy.items())}|{sorted(self.model_min_score.items())}"
         return _hash(self.model.fingerprint(), self.patterns.fingerprint(), policy)
 
 

@@ -36,6 +36,7 @@ from .batching import (
     text_chunks,
     tokenizer_pool,
 )
+from .words import snap_to_words
 
 if TYPE_CHECKING:
     from .config import DetectorConfig
@@ -282,7 +283,7 @@ class ModelDetector(Detector):
             spans = (
                 spans_from_probs(*merged[i], self.tagset, self.thresholds, self.default_threshold) if i in merged else []
             )
-            out.append(strip_spans(text, spans))
+            out.append(snap_to_words(text, strip_spans(text, spans)))  # no NAME/USERNAME/ID ends inside a word
         return out
 
 

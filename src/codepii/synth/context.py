@@ -151,5 +151,7 @@ def context(weight: float = 1.0, kinds: tuple[str, ...] | None = None):
 
 
 def contexts_for(kind: str) -> list[Context]:
-    """The contexts a kind can hold, in registration order (deterministic)."""
-    return [c for c in CONTEXTS.values() if c.kinds is None or kind in c.kinds]
+    """The contexts a kind can hold, in registration order (deterministic); a narrow kind
+    (``Lang.narrow``) holds only those that name it."""
+    narrow = L.LANGS[kind].narrow
+    return [c for c in CONTEXTS.values() if (c.kinds is None and not narrow) or (c.kinds is not None and kind in c.kinds)]

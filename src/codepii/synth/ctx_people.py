@@ -48,8 +48,8 @@ def ctx_license_header(c: Ctx) -> list[Line]:
     if c.rng.random() < 0.25:  # an organisation's copyright: no PII at all
         lines.append([f"Copyright {_years(c)} {c.rng.choice(ORGS)}. All rights reserved."])
     for _ in range(c.rng.choice((1, 1, 1, 2, 3))):
-        sign = c.rng.choice(("Copyright (c)", "Copyright", "Copyright ©", "(C)", "(c) Copyright"))
-        lines.append([f"{sign} {_years(c)} ", *_credit(c, True, 0.05)])
+        sign = c.rng.choice(("Copyright (c)", "Copyright", "Copyright ©", "(C)", "(c) Copyright", "Copyright: (c)", "(c)", "Copyright (C)"))
+        lines.append([f"{sign} {_years(c)}{c.rng.choice((' ', ' ', ', '))}", *_credit(c, True, 0.05)])
     if c.rng.random() < 0.3:
         lines.append(["Author: ", *_credit(c, True)])
     if c.rng.random() < 0.12:
@@ -90,7 +90,8 @@ def ctx_author_attribution(c: Ctx) -> list[Line]:
         if c.rng.random() < 0.3:
             lines.append(["__maintainer__ = \"", c.name(c.person(), True), "\""])
         return lines
-    tag = c.rng.choice(("@author ", "Author: ", "Authors: ", "Maintainer: ", "Written by ", "Original author: "))
+    tag = c.rng.choice(("@author ", "Author: ", "Authors: ", "Maintainer: ", "Written by ", "Original author: ", ":author: ", "Acknowledgment: ",
+                        "Contributed by ", "Ported by "))
     body = [[tag, *_credit(c, True, 0.2)]]
     if tag in ("Authors: ", "Maintainer: ") and c.rng.random() < 0.5:
         body.append([" " * len(tag), *_credit(c, True)])
@@ -151,7 +152,7 @@ def _credit_line(c: Ctx, style: int) -> Line:
     return [c.name(p, True), ", ", c.email(p.email, True)]
 
 
-@context(weight=1.5, kinds=("markdown", "text"))
+@context(weight=1.5, kinds=("markdown", "text", "credits"))
 def ctx_credits_list(c: Ctx) -> list[Line]:
     """AUTHORS / CONTRIBUTORS / THANKS sections: *_LICENSE (real-dev judgement call)."""
     title = c.rng.choice(("## Authors", "## Contributors", "Thanks", "AUTHORS", "## Maintainers", "Credits\n=======", "Contributors\n------------"))
@@ -190,7 +191,7 @@ def ctx_pkg_info(c: Ctx) -> list[Line]:
     return lines
 
 
-@context(weight=1.5, kinds=("markdown", "text"))
+@context(weight=1.5, kinds=("markdown", "text", "changelog"))
 def ctx_changelog(c: Ctx) -> list[Line]:
     """Changelog entries crediting people: plain categories."""
     lines: list[Line] = [[f"## {c.rng.randint(0, 9)}.{c.rng.randint(0, 30)}.{c.rng.randint(0, 9)} ({c.rng.randint(2015, 2026)}-0{c.rng.randint(1, 9)}-1{c.rng.randint(0, 9)})"], []]
@@ -205,7 +206,7 @@ def ctx_changelog(c: Ctx) -> list[Line]:
     return lines
 
 
-@context(weight=1.0, kinds=("markdown", "shell", "python", "yaml", "go", "c", "rust"))
+@context(weight=1.0, kinds=("markdown", "shell", "python", "yaml", "go", "c", "rust", "commit"))
 def ctx_git_log(c: Ctx) -> list[Line]:
     """``git log`` output and trailers: plain NAME/EMAIL."""
     p = c.person()

@@ -123,7 +123,7 @@ def ctx_people_in_data(c: Ctx) -> list[Line]:
     roll = r.random()
     if k == "python" and roll < 0.4:
         args = ["User(first_name=\"", c.pii(first, "NAME"), "\""] + ([", last_name=\"", c.pii(last, "NAME"), "\""] if last else [])
-        return [["    ", r.choice(("author", "owner", "customer", "member")), " = ", *args, ", email=\"", c.email(p.email), "\")"]]
+        return [["        ", r.choice(("author", "owner", "customer", "member")), " = ", *args, ", email=\"", c.email(p.email), "\")"]]
     if k == "sql":
         return [["UPDATE tickets SET assignee = '", c.name(p), "' WHERE id = ", str(r.randint(100, 99999)), ";"]]
     if roll < 0.7 and last:

@@ -19,8 +19,8 @@ def ctx_contact_links(c: Ctx) -> list[Line]:
         elif r.random() < 0.5:
             lines.append(['    <li><a href="mailto:', c.email(p.email), '">', c.name(p), "</a></li>"])
         else:
-            lines.append(['    <li class="member"><span class="name">', c.name(p), '</span> <a href="https://github.com/', c.user(p.handle), '">@',
-                          c.user(p.handle), "</a></li>"])
+            lines.append(['    <li class="member"><span class="name">', c.name(p), '</span> <a href="https://github.com/', c.user(p.handle), '">',
+                          c.user("@" + p.handle), "</a></li>"])
     if c.kind == "html":
         return [["  <ul class=\"team\">"], *lines, ["  </ul>"]]
     return [["## Contact"], [], *lines]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 
 from . import ctx_config, ctx_infra, ctx_people, ctx_secrets, ctx_tests, ctx_web  # noqa: F401  (registers the contexts)
+from . import ctx_changelog, ctx_cloud, ctx_commit, ctx_credits, ctx_files, ctx_urls  # noqa: F401  (issue 12: real-code patterns)
 from .builder import Line, SpanBuilder
 from .context import Context, Ctx, contexts_for
 from .filler import MODULES, NOUNS, fill_slots, filler
@@ -16,10 +17,13 @@ KIND_WEIGHTS = {
     "python": 14, "javascript": 8, "typescript": 6, "java": 6, "go": 5, "c": 3, "cpp": 3, "csharp": 4, "php": 4,
     "ruby": 4, "rust": 3, "shell": 6, "yaml": 7, "json": 5, "env": 2, "ini": 3, "toml": 2, "sql": 3, "markdown": 6,
     "xml": 3, "html": 2, "dockerfile": 3, "terraform": 3, "text": 3,
+    # narrow kinds: one real-code pattern per file (lang.Lang.narrow)
+    "changelog": 2.5, "credits": 2, "commit": 1.5, "zone": 0.8, "pem": 0.8, "requirements": 1.5, "mib": 0.6,
 }
 # Files that are one long list of people (AUTHORS, THANKS, CHANGES, PKG-INFO, LICENSE): kind -> chance.
-LIST_FILE_CHANCE = {"markdown": 0.3, "text": 0.85}
-LIST_CONTEXTS = ("credits_list", "changelog", "pkg_info", "license_file")
+LIST_FILE_CHANCE = {"markdown": 0.3, "text": 0.85, "changelog": 0.6, "credits": 0.85, "zone": 0.3}
+LIST_CONTEXTS = ("credits_list", "changelog", "pkg_info", "license_file", "release_notes", "keepachangelog", "changelog_rst", "news_entries",
+                 "maintainers_file", "maintainer_table", "thanks_file", "handle_credits", "shortlog", "zone_records")
 KINDS = tuple(KIND_WEIGHTS)
 # Contexts that are code, not prose: fenced when they land in Markdown.
 FENCE_IN_MARKDOWN = {"private_key": "bash", "ssh_key": "", "http_auth": "bash", "cli_credentials": "bash", "git_log": ""}
@@ -44,7 +48,32 @@ def _fill(text: str, rng: random.Random) -> str:
     return text.replace("⟨mod⟩", rng.choice(MODULES)).replace("⟨Cls⟩", cls)
 
 
+# Paths of the narrow kinds: kind -> (first context -> stems), default stems; ⟨dom⟩ is a domain, ⟨MIB⟩ a module name.
+_NARROW_PATHS = {
+    "changelog": ({"changelog_rst": ("CHANGES.rst", "HISTORY.rst", "docs/changelog.rst", "NEWS.rst"), "news_entries": ("NEWS", "Misc/NEWS.rst", "NEWS.txt")},
+                  ("CHANGELOG.md", "CHANGES.md", "HISTORY.md", "RELEASE_NOTES.md", "docs/changelog.md")),
+    "credits": ({"maintainers_file": ("MAINTAINERS", "CREDITS"), "thanks_file": ("THANKS", "THANKS.txt", "ACKNOWLEDGEMENTS"),
+                 "maintainer_table": ("MAINTAINERS.md", "CONTRIBUTORS.md", "docs/team.md")},
+                ("AUTHORS", "AUTHORS.rst", "CONTRIBUTORS", "CREDITS.txt", "AUTHORS.md")),
+    "commit": ({"format_patch": ("patches/0001-⟨fn⟩.patch", "debian/patches/⟨fn⟩.patch")}, (".git/COMMIT_EDITMSG", "COMMIT_MSG.txt", "docs/commit-template.txt")),
+    "zone": ({}, ("db.⟨dom⟩", "zones/⟨dom⟩.zone", "tests/data/⟨dom⟩.zone", "named/master/⟨dom⟩.db")),
+    "pem": ({}, ("certifi/cacert.pem", "tests/certs/server.pem", "ssl/ca-bundle.crt", "tests/fixtures/client.pem")),
+    "requirements": ({}, ("requirements.txt", "requirements/dev.txt", "requirements/prod.in", "constraints.txt", "docs/requirements.txt")),
+    "mib": ({}, ("mibs/⟨MIB⟩.mib", "share/snmp/mibs/⟨MIB⟩.txt", "⟨MIB⟩")),
+}
+
+
+def _narrow_path(rng: random.Random, kind: str, ctx_names: list[str]) -> str:
+    by_context, default = _NARROW_PATHS[kind]
+    stems = next((by_context[n] for n in ctx_names if n in by_context), default)
+    word = rng.choice(NOUNS)
+    stem = rng.choice(stems).replace("⟨dom⟩", f"{word}.example.net" if rng.random() < 0.2 else f"{word}.net").replace("⟨MIB⟩", f"{word.upper()}-MIB")
+    return fill_slots(rng, stem)
+
+
 def _path(rng: random.Random, lang: Lang, ctx_names: list[str]) -> str:
+    if lang.kind in _NARROW_PATHS:
+        return _narrow_path(rng, lang.kind, ctx_names)
     if lang.kind == "dockerfile":
         return rng.choice(("Dockerfile", "docker/Dockerfile", "services/api/Dockerfile"))
     if lang.kind == "env":
@@ -67,6 +96,8 @@ def _pick_context(rng: random.Random, options: list[Context]) -> Context:
 
 def place(b: SpanBuilder, c: Ctx, options: list[Context], indent: str = "", tries: int = 4) -> bool:
     """Write one context (retrying those with no form for this kind); False when none fit."""
+    if not options:
+        return False
     for _ in range(tries):
         ctx = _pick_context(c.rng, options)
         c.begin_block()

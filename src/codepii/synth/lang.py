@@ -25,6 +25,7 @@ class Lang:
     quotes: tuple[str, ...]
     doc: tuple[str, str, str] | None = None  # docstring: open, line prefix, close
     code: bool = True  # a programming language (has functions, filler code)
+    narrow: bool = False  # holds only the contexts that name its kind (a zone file never gets a connection string)
 
 
 def _case(words: list[str], style: str) -> str:
@@ -67,7 +68,7 @@ def comment(rng: random.Random, lang: Lang, lines: list[Line], block: bool | Non
         open_, mid, close = lang.block
         return [[open_], *[[mid, *ln] if ln else [mid.rstrip()] for ln in lines], [close]]
     if lang.comment is None:
-        return [list(ln) for ln in lines] if lang.kind in ("markdown", "text") else []
+        return [list(ln) for ln in lines] if lang.kind in PROSE_KINDS else []
     return [[lang.comment + " ", *ln] if ln else [lang.comment] for ln in lines]
 
 
@@ -82,6 +83,8 @@ def docstring(rng: random.Random, lang: Lang, lines: list[Line], indent: str = "
     return out
 
 
+# Kinds without comment syntax whose "comments" are plain prose lines.
+PROSE_KINDS = ("markdown", "text", "changelog", "credits", "commit")
 _C_BLOCK = ("/*", " * ", " */")
 _JAVADOC = ("/**", " * ", " */")
 
@@ -156,6 +159,14 @@ LANGS: dict[str, Lang] = {
         Lang("markdown", "markdown", (".md",), None, None, ("snake", "upper"),
              (("- `{k}`: `{v}`", "", ""), ("* **{k}**: {v}", "", ""), ("{K}={v}", "```", "```")), ("",), None, False),
         Lang("text", "text", ("", ".txt", ".rst"), None, None, ("pascal", "snake"), (("{k}: {v}", "", ""), ("{k} = {v}", "", "")), ("",), None, False),
+        # Narrow kinds (issue 12): files whose whole content is one real-code pattern.
+        Lang("changelog", "text", (".md", ".rst", ""), None, None, ("pascal", "snake"), (("{k}: {v}", "", ""),), ("",), None, False, True),
+        Lang("credits", "text", ("", ".md", ".rst", ".txt"), None, None, ("pascal", "snake"), (("{k}: {v}", "", ""),), ("",), None, False, True),
+        Lang("commit", "text", ("", ".patch", ".txt"), None, None, ("pascal",), (("{k}: {v}", "", ""),), ("",), None, False, True),
+        Lang("zone", "dns-zone", (".zone", ".db", ""), ";", None, ("snake",), (("; {k}: {v}", "", ""),), ("",), None, False, True),
+        Lang("pem", "pem", (".pem", ".crt"), "#", None, ("pascal",), (("# {k}: {v}", "", ""),), ("",), None, False, True),
+        Lang("requirements", "pip-requirements", (".txt", ".in"), "#", None, ("snake",), (("# {k}: {v}", "", ""),), ("",), None, False, True),
+        Lang("mib", "mib", (".mib", ".txt", ""), "--", None, ("pascal",), (("-- {k}: {v}", "", ""),), ("",), None, False, True),
         Lang("xml", "xml", (".xml", ".config", ".csproj"), None, ("<!--", "  ", "-->"), ("camel", "pascal", "dotted"),
              (('    <add key="{k}" value="{v}" />', "  <appSettings>", "  </appSettings>"), ("    <{k}>{v}</{k}>", "  <properties>", "  </properties>"),
               ('  <property name="{k}" value="{v}"/>', "", ""), ('    <entry key="{k}">{v}</entry>', "  <map>", "  </map>")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import random
+from typing import Callable
 
 from .builder import Line
 from .context import Ctx
@@ -78,9 +79,33 @@ SYSTEM_ACCOUNT_LINES = {
 }
 
 
+NegativeFn = Callable[[Ctx], list]
+# kind -> look-alikes of that kind's own files (a zone file's DKIM records, a changelog's version bumps);
+# a narrow kind uses only these, a broad kind listed in ``shared`` gets them one time in five.
+KIND_NEGATIVES: dict[str, NegativeFn] = {}
+SHARED_NEGATIVES: dict[str, list[NegativeFn]] = {}
+
+
+def kind_negatives(kind: str | None = None, shared: tuple[str, ...] = ()):
+    """Register a negative-block generator for ``kind`` (and, now and then, for the ``shared`` kinds)."""
+
+    def register(fn: NegativeFn) -> NegativeFn:
+        if kind:
+            KIND_NEGATIVES[kind] = fn
+        for other in shared:
+            SHARED_NEGATIVES.setdefault(other, []).append(fn)
+        return fn
+
+    return register
+
+
 def negative_block(c: Ctx) -> list[Line]:
     """One to four lines of look-alikes: environment reads, a comment, system accounts, or settings."""
     r = c.rng
+    if c.kind in KIND_NEGATIVES and (c.lang.narrow or r.random() < 0.5):
+        return KIND_NEGATIVES[c.kind](c)
+    if c.kind in SHARED_NEGATIVES and r.random() < 0.2:
+        return r.choice(SHARED_NEGATIVES[c.kind])(c)
     roll = r.random()
     if c.kind in SYSTEM_ACCOUNT_LINES and roll < 0.25:
         return [[line] for line in r.sample(SYSTEM_ACCOUNT_LINES[c.kind], r.randint(1, 2))]
