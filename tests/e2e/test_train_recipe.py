@@ -17,8 +17,10 @@ RECIPE = str(ROOT / "train" / "train.py")
 # Floor on the micro overlap F1 (DESIGN.md metrics: a gold span is found when a
 # predicted span of its category shares a character) of the best model on a
 # held-out synth split. Measured 0.40-0.50 as the synth generator evolved
-# (seqeval strict: ~0.01, the tiny model fragments entities after 150 steps);
-# an untrained model scores 0.0.
+# (seqeval strict: ~0.01, the tiny model fragments entities); an untrained
+# model scores 0.0. With the real-code contexts of issue 12 the tiny model
+# sits on a plateau (loss ~1.05, predicts only O) until ~step 130 at lr 2e-3
+# and never leaves it in 150 steps at 3e-3: 300 steps reach 0.41.
 F1_FLOOR = 0.2
 
 
@@ -68,13 +70,13 @@ def test_tiny_recipe_learns_and_writes_a_model_dir(tmp_path):
     write_records(str(held_out), generate(40, seed=2, long_fraction=0))  # another seed: unseen files
     out = tmp_path / "run"
     run_recipe(*tiny(
-        train, out, f"data.eval={held_out}", "max_steps=150", "eval.every_steps=75",
-        "labels.max_length=128", "labels.stride=16", "optim.lr=3e-3", "optim.warmup_steps=20", "logging.tensorboard=true",
+        train, out, f"data.eval={held_out}", "max_steps=300", "eval.every_steps=150",
+        "labels.max_length=128", "labels.stride=16", "optim.warmup_steps=20", "logging.tensorboard=true",
     ))
     losses, evals = read_log(out)
     assert losses[max(losses)] < 0.6 * losses[min(losses)]  # the loss falls
     metrics = json.loads((out / "metrics.json").read_text())
-    assert [e["step"] for e in evals] == [75, 150] and metrics["best_step"] in (75, 150)
+    assert [e["step"] for e in evals] == [150, 300] and metrics["best_step"] in (150, 300)
     overlap = held_out_overlap_f1(out / "model", held_out)
     print(f"held-out micro overlap F1 {overlap:.3f}; seqeval micro F1 {metrics['best_micro_f1']:.3f}")
     assert overlap >= F1_FLOOR
