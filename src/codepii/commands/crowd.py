@@ -20,12 +20,17 @@ example:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from ..crowd.chunk import DEFAULT_LINES
-    from ..crowd.vote import DEFAULT_METHOD, DEFAULT_MIN_CONFIDENCE, METHODS
-    from ..labels import MAIN_CATEGORIES
-
     sub = p.add_subparsers(dest="crowd_command", metavar="STEP")
     raw = argparse.RawDescriptionHelpFormatter
+    _add_chunk_and_simulate(sub, raw)
+    _add_aggregate(sub, raw)
+    _add_label_studio(sub, raw)
+    add_select_arguments(sub, raw)
+    p.set_defaults(_crowd_parser=p)
+
+
+def _add_chunk_and_simulate(sub, raw) -> None:
+    from ..crowd.chunk import DEFAULT_LINES
 
     c = sub.add_parser("chunk", help="cut files into line chunks and write one task set per project",
                        description="Writes OUT/chunks.jsonl and, per main category, OUT/<PROJECT>.jsonl "
@@ -59,6 +64,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     s.add_argument("--only-unresolved", metavar="SUMMARY", help="issue only the tasks this aggregate summary "
                    "JSON lists as unresolved")
     s.set_defaults(_crowd_run=run_simulate)
+
+
+def _add_aggregate(sub, raw) -> None:
+    from ..crowd.vote import DEFAULT_METHOD, DEFAULT_MIN_CONFIDENCE, METHODS
+    from ..labels import MAIN_CATEGORIES
 
     a = sub.add_parser("aggregate", help="accept labelings by their votes and write gold records",
                        description="Methods:\n" + "\n".join(f"  {k:<5} {v}" for k, v in METHODS.items())
@@ -99,9 +109,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     v.add_argument("--out", required=True)
     v.add_argument("--project", choices=MAIN_CATEGORIES, help="project of Label Studio tasks without one")
     v.set_defaults(_crowd_run=run_validation_tasks)
-    _add_label_studio(sub, raw)
-    add_select_arguments(sub, raw)
-    p.set_defaults(_crowd_parser=p)
 
 
 def _add_label_studio(sub, raw) -> None:
