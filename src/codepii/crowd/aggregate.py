@@ -187,21 +187,7 @@ def aggregate(
     weights = {a: d.p_correct for a, d in decisions.items() if d.p_correct is not None}
     resolved = {key: [replace(s, score=None) for s in spans] for key, spans in consensus(accepted, chunk_texts, weights).items()}
     best = best_fallback([lab for lab in kept if lab.project in projects], decisions, resolved) if fallback == "best" else {}
-    unresolved_keys: dict[str, list[str]] = {}
-    fallback_keys: dict[str, list[tuple[str, float]]] = {}
-    chunk_spans: dict[str, list[Span]] = {}
-    for cid in chunk_texts:
-        found = []
-        for p in projects:
-            if (cid, p) in resolved:
-                found.extend(resolved[(cid, p)])
-            elif (cid, p) in best:
-                found.extend(best[(cid, p)][0])
-                fallback_keys.setdefault(cid, []).append((p, best[(cid, p)][1]))
-            else:
-                unresolved_keys.setdefault(cid, []).append(p)
-        chunk_spans[cid] = merge_projects(found)
-
+    chunk_spans, unresolved_keys, fallback_keys = _chunk_spans(chunk_texts, projects, resolved, best)
     records, dropped = [], 0
     for file_id, parts in files.items():
         record = _file_record(file_id, parts, chunk_spans, unresolved_keys, fallback_keys)
@@ -216,6 +202,26 @@ def aggregate(
     summary["chunk_projects"]["by_fallback"] = len(summary["fallback"]["tasks"])
     summary["chunk_projects"]["resolved"] -= summary["chunk_projects"]["by_fallback"]
     return records, summary
+
+
+def _chunk_spans(chunk_texts: Mapping[str, str], projects: Sequence[str], resolved: Mapping, best: Mapping):
+    """Per chunk: its spans over every project (resolved, else the fallback labeling), the projects left
+    unresolved, and the (project, confidence) of fallback tasks."""
+    unresolved_keys: dict[str, list[str]] = {}
+    fallback_keys: dict[str, list[tuple[str, float]]] = {}
+    chunk_spans: dict[str, list[Span]] = {}
+    for cid in chunk_texts:
+        found = []
+        for p in projects:
+            if (cid, p) in resolved:
+                found.extend(resolved[(cid, p)])
+            elif (cid, p) in best:
+                found.extend(best[(cid, p)][0])
+                fallback_keys.setdefault(cid, []).append((p, best[(cid, p)][1]))
+            else:
+                unresolved_keys.setdefault(cid, []).append(p)
+        chunk_spans[cid] = merge_projects(found)
+    return chunk_spans, unresolved_keys, fallback_keys
 
 
 def _summary(method, min_confidence, projects, labelings, kept, votes, kept_votes, decisions, accepted, chunk_texts,
