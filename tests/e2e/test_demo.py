@@ -24,7 +24,7 @@ def test_quick_demo_runs_every_stage(tmp_path):
     assert summary["crowd_f1"]["micro"] > 0.7
     # rounds re-issue the unresolved tasks until none is left or 3 rounds pass; gold F1 never drops much
     rounds = summary["crowd_rounds"]
-    assert 1 <= len(rounds) <= 3 and [r["round"] for r in rounds] == list(range(len(rounds)))
+    assert len(rounds) in (1, 2, 3) and [r["round"] for r in rounds] == list(range(len(rounds)))
     assert rounds[-1]["unresolved"] == 0 or len(rounds) == 3
     assert all(b["unresolved"] <= a["unresolved"] for a, b in zip(rounds, rounds[1:]))
     assert summary["crowd_f1"]["micro"] == rounds[-1]["micro_f1"]
