@@ -136,7 +136,7 @@ def _rounded(scores: dict) -> dict:
 def dev_set(name: str, gold: Mapping, model_detector, pattern_detector, batch_rows: int = 32) -> DevSet:
     """Run both parts over the gold records (``metrics.index_gold`` output) of one dev set."""
     from ..progress import progress
-    from ..records import record_spans
+    from ..io import record_spans
 
     ids = list(gold)
     contents = [gold[i]["content"] for i in ids]
