@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from .errors import CodepiiError
 from .labels import TagSet
@@ -126,6 +126,18 @@ def load_pretrained_for_training(name_or_path: str, tagset: TagSet, max_length: 
     if model.config.pad_token_id is None:
         model.config.pad_token_id = tokenizer.pad_token_id
     return model, tokenizer
+
+
+def save_random_model_dir(path: str, texts: Sequence[str], max_length: int, stride: int, vocab_size: int = 300,
+                          thresholds: Mapping[str, float] | None = None, **sizes) -> str:
+    """A model dir of a randomly initialised tiny BERT (``build_tiny_model(**sizes)``, default mapping) with a
+    tokenizer trained on ``texts``: enough to run the model detector end to end in tests, no download."""
+    tokenizer = train_tokenizer(texts, vocab_size=vocab_size)
+    tagset = TagSet.from_mapping("default")
+    model = build_tiny_model(tokenizer, tagset, **sizes)
+    meta = ModelMeta(tagset=tagset.to_dict(), max_length=max_length, stride=stride, thresholds=dict(thresholds or {}))
+    save_model_dir(path, model, tokenizer, meta)
+    return path
 
 
 def save_model_dir(path: str, model, tokenizer, meta: ModelMeta) -> None:

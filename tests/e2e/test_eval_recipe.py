@@ -117,17 +117,13 @@ def test_user_errors_are_one_line_exit_2(data, case):
 def tiny_model_dir(tmp_path_factory):
     """A random tiny BERT model dir; low thresholds so that it predicts some spans."""
     pytest.importorskip("torch")
-    from codepii.labels import MAIN_CATEGORIES, TagSet
-    from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer
+    from codepii.labels import MAIN_CATEGORIES
+    from codepii.model import save_random_model_dir
 
     path = str(tmp_path_factory.mktemp("tiny-model"))
-    tokenizer = train_tokenizer(list(FILES.values()) * 20, vocab_size=300)
-    tagset = TagSet.from_mapping("default")
-    model = build_tiny_model(tokenizer, tagset, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
     # Random weights give near-uniform tag probabilities: at these thresholds it predicts nothing.
-    meta = ModelMeta(tagset=tagset.to_dict(), max_length=24, stride=8, thresholds={c: 0.99 for c in MAIN_CATEGORIES})
-    save_model_dir(path, model, tokenizer, meta)
-    return path
+    return save_random_model_dir(path, list(FILES.values()) * 20, max_length=24, stride=8,
+                                 thresholds={c: 0.99 for c in MAIN_CATEGORIES}, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
 
 
 def test_model_and_hybrid_detectors_match_their_saved_predictions(data, tiny_model_dir):

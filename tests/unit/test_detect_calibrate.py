@@ -66,16 +66,11 @@ torch = pytest.importorskip("torch")
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
-    from codepii.labels import TagSet
-    from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer
+    from codepii.model import save_random_model_dir
 
     path = str(tmp_path_factory.mktemp("tiny-model"))
     code = ["password = 'hunter2'  # jo@corp.io\n", "KEY = 'ghp_yi9nh9321fxyvky6cpodrun8z74dwbu2k1b4'\n"]
-    tokenizer = train_tokenizer(code * 20, vocab_size=300)
-    tagset = TagSet.from_mapping("default")
-    model = build_tiny_model(tokenizer, tagset, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
-    save_model_dir(path, model, tokenizer, ModelMeta(tagset=tagset.to_dict(), max_length=24, stride=8))
-    return path
+    return save_random_model_dir(path, code * 20, max_length=24, stride=8, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
 
 
 def test_old_model_dir_reads_and_hybrid_uses_the_calibration(model_dir):

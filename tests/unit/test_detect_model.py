@@ -7,11 +7,11 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from codepii.bio import tokenize_windows  # noqa: E402
-from codepii.labels import TagSet, inside_tag  # noqa: E402
+from codepii.labels import inside_tag  # noqa: E402
 from codepii.detect import build_detector  # noqa: E402
 from codepii.detect.batching import plan_batches  # noqa: E402
 from codepii.detect.model_detector import ModelDetector, pick_device, pick_dtype  # noqa: E402
-from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer  # noqa: E402
+from codepii.model import save_random_model_dir  # noqa: E402
 
 CODE = [
     "def connect(host='10.0.0.5', user='alice', password='hunter2'):\n    return db(host, user)\n",
@@ -23,13 +23,8 @@ CODE = [
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("tiny-model"))
-    tokenizer = train_tokenizer(CODE * 20, vocab_size=300)
-    tagset = TagSet.from_mapping("default")
-    model = build_tiny_model(tokenizer, tagset, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
     # Random weights give near-uniform tag probabilities; a low threshold makes spans appear.
-    meta = ModelMeta(tagset=tagset.to_dict(), max_length=24, stride=8, thresholds={"NAME": 0.1})
-    save_model_dir(path, model, tokenizer, meta)
-    return path
+    return save_random_model_dir(path, CODE * 20, max_length=24, stride=8, thresholds={"NAME": 0.1}, hidden_size=32, num_layers=1, num_heads=2, intermediate_size=64)
 
 
 def texts():

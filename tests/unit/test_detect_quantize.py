@@ -8,10 +8,9 @@ torch = pytest.importorskip("torch")
 
 from codepii.bio import tokenize_windows  # noqa: E402
 from codepii.errors import ConfigError  # noqa: E402
-from codepii.labels import TagSet  # noqa: E402
 from codepii.detect import build_detector  # noqa: E402
 from codepii.detect.quantize import check_quantize  # noqa: E402
-from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer  # noqa: E402
+from codepii.model import save_random_model_dir  # noqa: E402
 
 CODE = [
     "def connect(host='10.0.0.5', user='alice', password='hunter2'):\n    return db(host, user)\n",
@@ -22,12 +21,8 @@ CODE = [
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("tiny-model"))
-    tokenizer = train_tokenizer(CODE * 20, vocab_size=300)
-    tagset = TagSet.from_mapping("default")
-    torch.manual_seed(0)
-    model = build_tiny_model(tokenizer, tagset, hidden_size=64, num_layers=2, num_heads=2, intermediate_size=128)
-    save_model_dir(path, model, tokenizer, ModelMeta(tagset=tagset.to_dict(), max_length=32, stride=8))
-    return path
+    return save_random_model_dir(path, CODE * 20, max_length=32, stride=8,
+                                 hidden_size=64, num_layers=2, num_heads=2, intermediate_size=128)
 
 
 def test_int8_replaces_linear_layers_and_keeps_probabilities(model_dir):

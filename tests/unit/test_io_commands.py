@@ -98,14 +98,10 @@ def test_crowd_simulate_failing_mid_stream_leaves_no_partial_file(tmp_path, monk
 
 
 def tiny_model_dir(path: str) -> str:
-    from codepii.labels import TagSet
-    from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer
+    from codepii.model import save_random_model_dir
 
-    tokenizer = train_tokenizer(["x = 'a@b.io'\n"] * 20, vocab_size=120)
-    tagset = TagSet.from_mapping("default")
-    model = build_tiny_model(tokenizer, tagset, hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32)
-    save_model_dir(path, model, tokenizer, ModelMeta(tagset=tagset.to_dict(), max_length=24, stride=8))
-    return path
+    return save_random_model_dir(path, ["x = 'a@b.io'\n"] * 20, max_length=24, stride=8, vocab_size=120,
+                                 hidden_size=16, num_layers=1, num_heads=2, intermediate_size=32)
 
 
 def test_pseudo_label_failing_mid_stream_leaves_no_file(tmp_path):
