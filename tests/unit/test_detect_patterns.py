@@ -168,9 +168,10 @@ def test_keyed_matching_equals_finditer():
         "éapi_key='Zq9x8c7v6b5n4m3l' İAPI_KEY='Zq9x8c7v6b5n4m3l' monkey=1 passwd:hunter2 db.password = 'x y'",
         "user_password_hash = compute(password='S3cr3t!') # pass=word\npwd=",
         "password_password_" * 40 + "=x " + "x=pwd pwd=abc1 .pass=zz9 -pass: 'q1' " * 5,
+        'db_user = "alice"; username: bob2\nUSER_NAME="carol" login=dave9 superuser userlogin=x user_user=eve7',
     ]
     rules = [r for r in PatternDetector().rules if r.keyed]
-    assert {r.name for r in rules} == {"password-assignment", "secret-assignment"}
+    assert {r.name for r in rules} == {"password-assignment", "secret-assignment", "username-assignment"}
     n_matches = 0
     for text in texts:
         for rule in rules:

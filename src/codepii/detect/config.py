@@ -28,7 +28,7 @@ HYBRID_POLICY = {"EMAIL": "patterns", "IP_ADDRESS": "patterns", "KEY": "patterns
                  "NAME": "model_first", "USERNAME": "model_first", "ID": "model_first"}
 # The hybrid's model spans of a category join only with at least this score (built-in; calibrated ones replace it).
 HYBRID_MODEL_MIN_SCORE = {"KEY": 0.9}
-PATTERN_CATEGORIES = ("EMAIL", "IP_ADDRESS", "KEY", "PASSWORD")
+PATTERN_CATEGORIES = ("EMAIL", "IP_ADDRESS", "KEY", "PASSWORD", "USERNAME")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Pattern detectors for what regexes do well: emails, validated IPs, provider keys, PEM/SSH keys, credentials.
+"""Pattern detectors for what regexes do well: emails, validated IPs, provider keys, PEM/SSH keys, credentials
+(and, in context_rules.py, handles and logins that their context names).
 
 Span boundaries follow LABELING.md: the value only (no quotes, no key name, no
 ``mailto:``, no port or CIDR suffix); an SSH public key's base64 body; a PEM
@@ -14,6 +15,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from ..spans import Span
 from .base import Detector
+from .context_rules import context_rules
 from .filters import is_placeholder, looks_like_secret
 from .ip_rules import IPV4_RE, IPV6_RE, host_ip
 from .prefilter import pick_engine, resolve_overlaps
@@ -51,6 +53,7 @@ class PatternRule:
     fold: bool = False
     keyed: bool = False  # the match starts a [\w.-] name holding an anchor: try only there (see _keyed_matches)
     gate: Callable[[str], bool] | None = None  # False: accept() rejects every match in this text, skip the rule
+    scan: bool = False  # hyperscan engine: finditer over the whole text when an anchor is present (prefilter.py)
 
 
 def _value_span(m: re.Match) -> tuple[int, int]:
@@ -115,7 +118,7 @@ def _build_rules() -> list[PatternRule]:
         PatternRule("ipv4", "IP_ADDRESS", _rx(IPV4_RE), 0.9, 5, None, (".",)),
         PatternRule("ipv6", "IP_ADDRESS", _rx(IPV6_RE), 0.9, 5, None, (":",)),
     ]
-    return rules
+    return rules + context_rules(PatternRule, _OPERATOR, _VALUE, _bare_value_ok)
 
 
 # user:pass@host inside a URL: the password only.

@@ -52,6 +52,7 @@ TRIGGERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
     "ipv6": ((r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", (0, 1)),),
     # user:password@ after the scheme (unbounded: the bytes of a UTF-8 character are several).
     "url-password": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@", (0,)),),
+    "url-username": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+(?::[^\s:/@'\"<>]*)?@", (0,)),),
     # A secret word, the rest of the name (at most 14 name characters: "cred|entials" + "_string"),
     # a quote or bracket, a declared type, blanks, then the first character of an operator. One
     # pattern for both assignment rules: two such patterns with start-of-match tracking take
@@ -80,7 +81,7 @@ TRIGGERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
 SCAN_RULES = frozenset({"k8s-secret-data"})
 # Rules whose match can start anywhere in the trigger's leftmost match: a URL's scheme has no
 # lookbehind, so after an earlier match ending inside "ab+cd://", finditer may start at "c".
-EXPAND_RULES = frozenset({"url-password"})
+EXPAND_RULES = frozenset({"url-password", "url-username"})
 # Characters beyond ASCII that re matches as a digit (all decimal digits lie below U+20000), or as
 # an ASCII letter when ignoring case. The scan reports them (see TriggerScanner.scan).
 EXOTIC_DIGITS = "".join(chr(c) for c in range(0x80, 0x20000) if chr(c).isdecimal())
@@ -225,7 +226,7 @@ def rule_matches(
             matches = by_re(rule, text)
             if matches is not None:
                 yield rule, matches
-        elif rule.name in SCAN_RULES:
+        elif rule.scan or rule.name in SCAN_RULES:
             yield rule, rule.regex.finditer(text)
         elif rule.keyed:
             yield rule, keyed(rule, text, starts[i])
