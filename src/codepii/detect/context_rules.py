@@ -26,6 +26,7 @@ accounts (``git@``, CI runners) and bots are not reported.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .filters import is_placeholder
@@ -105,12 +106,29 @@ def _person_handle(value: str) -> bool:
 
 
 def username_assignment_ok(text: str, m: re.Match, bare_value_ok) -> bool:
-    value = m.group("value") if m.group("value") is not None else m.group("bare")
-    if not bare_value_ok(m) or not _HANDLE_SHAPE.fullmatch(value) or "@" in value:
+    value, name = m.group("value"), m.group("name")
+    if value is None:
+        value = m.group("bare")
+        if not _bare_login_ok(text, m, bare_value_ok):
+            return False
+    if not _HANDLE_SHAPE.fullmatch(value) or "@" in value:
         return False
-    if _ENV_NAME.fullmatch(value) or value.lower() == m.group("name").lower() or _HEX_ID.fullmatch(value):
+    if _ENV_NAME.fullmatch(value) or value.lower() == name.lower() or _HEX_ID.fullmatch(value):
         return False
     return _person_handle(value)
+
+
+def _bare_login_ok(text: str, m: re.Match, bare_value_ok) -> bool:
+    """An unquoted login: an XML element's text, an env/ini/YAML value (``DB_USER=app``, ``user: app``); a bare
+    word after a lower-case name and ``=`` is code (``user = current_user``), as patterns.py decides."""
+    if text.startswith("</", m.end()):
+        return True
+    operator = text[m.end("name") : m.start("bare")].strip(" \t\"'`]")
+    line_end = text.find("\n", m.end())
+    rest = text[m.end() : line_end if line_end >= 0 else len(text)].strip()
+    if (operator == ":" or m.group("name").isupper()) and (rest == "" or rest.startswith("#")):
+        return True
+    return bare_value_ok(m)
 
 
 def handle_ok(text: str, m: re.Match) -> bool:
@@ -133,8 +151,10 @@ def authors_handle_ok(text: str, m: re.Match) -> bool:
 
 def credit_handle_ok(text: str, m: re.Match) -> bool:
     start, end = m.span("value")
-    if not _person_handle(m.group("value")) or text.startswith("[bot]", end):
-        return False
+    return _credited(text, start, end) and not text.startswith("[bot]", end) and _person_handle(m.group("value"))
+
+
+def _credited(text: str, start: int, end: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     if not text[line_start:start].strip():  # first on its line: the credit may end the previous line
         line_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
@@ -147,13 +167,15 @@ def credit_handle_ok(text: str, m: re.Match) -> bool:
     return _CREDIT_AFTER.match(text, end) is not None
 
 
-def context_rules(rule_type, operator: str, value: str, bare_value_ok) -> list:
+@functools.lru_cache(maxsize=None)
+def context_rules(rule_type, operator: str, value: str, bare_value_ok) -> tuple:
     """The rules as ``rule_type`` (patterns.PatternRule); ``operator``/``value``: the assignment syntax of
-    patterns.py; ``bare_value_ok``: its check of unquoted values."""
+    patterns.py; ``bare_value_ok``: its check of unquoted values. Built once: equal rules share one
+    compiled Hyperscan database (prefilter.scanner_for)."""
     rx = re.compile
     # No "," operator: ("user", "s3cret") pairs a login with its password.
     assign = rx(USERNAME_ASSIGN_NAME + operator.replace("|:|,)", "|:)") + value, re.I)
-    return [
+    return (
         rule_type("url-username", "USERNAME", rx(URL_USERNAME), 0.85, 2, handle_ok, ("://",)),
         rule_type("jwk-private-member", "KEY", rx(JWK_PRIVATE), 0.9, 1, None, ("kty",), scan=True),
         rule_type("code-host-user", "USERNAME", rx(CODE_HOST_USER), 0.8, 5, code_host_user_ok,
@@ -163,9 +185,9 @@ def context_rules(rule_type, operator: str, value: str, bare_value_ok) -> list:
         rule_type("home-dir-user", "USERNAME", rx(HOME_DIR_USER), 0.8, 5, handle_ok, ("/home/", "/Users/")),
         rule_type("windows-home-user", "USERNAME", rx(WINDOWS_HOME_USER), 0.8, 5, handle_ok, ("\\Users\\",)),
         rule_type("credit-handle", "USERNAME", rx(CREDIT_HANDLE), 0.75, 6, credit_handle_ok, ("@",)),
-        rule_type("authors-handle", "USERNAME", rx(AUTHORS_HANDLE), 0.7, 6, authors_handle_ok, ("@",), scan=True),
+        rule_type("authors-handle", "USERNAME", rx(AUTHORS_HANDLE), 0.7, 6, authors_handle_ok, ("@",)),
         rule_type(
             "username-assignment", "USERNAME", assign, 0.75, 6,
             lambda text, m: username_assignment_ok(text, m, bare_value_ok), ("user", "login", "uname"), True, True,
         ),
-    ]
+    )

@@ -118,7 +118,7 @@ def _build_rules() -> list[PatternRule]:
         PatternRule("ipv4", "IP_ADDRESS", _rx(IPV4_RE), 0.9, 5, None, (".",)),
         PatternRule("ipv6", "IP_ADDRESS", _rx(IPV6_RE), 0.9, 5, None, (":",)),
     ]
-    return rules + context_rules(PatternRule, _OPERATOR, _VALUE, _bare_value_ok)
+    return rules + list(context_rules(PatternRule, _OPERATOR, _VALUE, _bare_value_ok))
 
 
 # user:pass@host inside a URL: the password only.

@@ -76,6 +76,8 @@ TRIGGERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
     "databricks-token": ((r"dapi[a-f0-9]{32}", (0,)),),
     "npm-token": ((r"npm_[A-Za-z0-9]{36}", (0,)),),
     "jwt": ((r"ey[A-Za-z0-9_\-]{10,}={0,2}\.ey", (0,)),),
+    # A line "handle <email>": the match starts at the line (at the text's start, or after its newline).
+    "authors-handle": ((r"(?:^|\n)[ \t]*[\-*+]?[ \t]*[A-Za-z0-9][\w.\-]*[ \t]+[<(][A-Za-z0-9._%+\-:]*@", (0, 1)),),
 }
 # Rules run with finditer over the whole text when a trigger (their gate literal) is present.
 SCAN_RULES = frozenset({"k8s-secret-data"})
