@@ -50,7 +50,7 @@ def test_a_category_nobody_finds_keeps_the_built_in_policy():
     dev = toy_dev("d", 3)
     dev.gold = [g + [Span(80, 85, "USERNAME")] for g in dev.gold]  # gold neither part finds
     block = calibrate([dev])
-    assert block["policy"]["USERNAME"] == "model_first" and block["chosen_by"]["USERNAME"].startswith("built-in")
+    assert block["policy"]["USERNAME"] == "patterns_first" and block["chosen_by"]["USERNAME"].startswith("built-in")
 
 
 def test_calibrated_block_applies_as_scored():
