@@ -91,3 +91,14 @@ def test_usernames_are_a_pattern_category_that_can_be_left_out():
     text = "thanks to @mkaur (@mkaur) for the fix"
     without = build_detector(DetectorConfig(pattern_categories=("EMAIL", "IP_ADDRESS", "KEY", "PASSWORD")))
     assert usernames(text) == ["@mkaur", "@mkaur"] and without.detect([text]) == [[]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_password_calls_and_framework_secret_keys(engine):
+    text = ('u.set_password("tiger7x")\nassert u.check_password( "tiger7x" )\nsetPassword(\'Zq9-pw\', 1)\n'
+            'reset_password("ann@corp.io")\ncheck_password("changeme")\n'
+            'SECRET_KEY = "django_tests_secret_key"\nsecret_key="newsecret"\nSECRET_KEY = "SECRET_KEY"\n'
+            'SECRET_KEY = "changeme"\nSECRET_KEY = os.environ["SECRET_KEY"]\n')
+    got = [(v, c) for v, c in found(text, engine) if c in ("PASSWORD", "KEY")]
+    assert got == [("tiger7x", "PASSWORD"), ("tiger7x", "PASSWORD"), ("Zq9-pw", "PASSWORD"),
+                   ("django_tests_secret_key", "KEY"), ("newsecret", "KEY")]

@@ -1,4 +1,4 @@
-"""Pattern rules for PII that its context names: handles, logins, home directories, JWK private members.
+"""Pattern rules for PII that its context names: handles, logins, home directories, passwords, JWK members.
 
 A username is any word; what makes it one is where it stands (LABELING.md
 USERNAME: "``@handle`` in comments, ``github.com/<user>``, ``user=`` /
@@ -18,6 +18,8 @@ model trained on generated files misses in real ones:
 - ``credit-handle``: ``@handle`` credited in prose: ``by @x``, ``thanks to @x``,
   ``(@x)``, ``[@x]``, ``@x made their first contribution``, ``@x <https://...>``;
 - ``home-dir-user``: ``/home/<user>/``, ``/Users/<user>/``, ``C:\\Users\\<user>\\``;
+- ``password-call``: a literal first argument of a function whose name ends in
+  ``password`` (``set_password("tiger7")``, ``check_password(...)``);
 - ``jwk-private-member``: the private members (``d``, ``p``, ``q``, ``dp``,
   ``dq``, ``qi``, ``k``) of a JSON Web Key (RFC 7517/7518) as ``KEY``.
 
@@ -82,6 +84,7 @@ AUTHORS_HANDLE = (
 CREDIT_HANDLE = r"(?<![\w@./])(?P<value>@" + HANDLE + r")(?![\w@-]|\.\w)"
 HOME_DIR_USER = r"(?:/home|/Users)/(?P<value>[A-Za-z0-9_][\w.-]{0,31})(?=/|[\s\"'`]|$)"
 WINDOWS_HOME_USER = r"\\{1,2}Users\\{1,2}(?P<value>[A-Za-z0-9_][\w.-]{0,31})(?=\\)"
+PASSWORD_CALL = r"(?i:password)\([ \t]*(?P<q>[\"'])(?P<value>[^\"'\s]{3,128})(?P=q)[ \t]*[,)]"
 JWK_PRIVATE = r"(?P<q>[\"'])(?:d|p|q|dp|dq|qi|k)(?P=q)[ \t]*:[ \t]*(?P<v>[\"'])(?P<value>[A-Za-z0-9_-]{16,})(?P=v)"
 
 # The words before an @handle that credit a person, on the same line.
@@ -131,6 +134,11 @@ def _bare_login_ok(text: str, m: re.Match, bare_value_ok) -> bool:
     return bare_value_ok(m)
 
 
+def password_call_ok(text: str, m: re.Match) -> bool:
+    value = m.group("value")
+    return "@" not in value and not is_placeholder(value) and not _ENV_NAME.fullmatch(value)
+
+
 def handle_ok(text: str, m: re.Match) -> bool:
     return _person_handle(m.group("value"))
 
@@ -177,6 +185,7 @@ def context_rules(rule_type, operator: str, value: str, bare_value_ok) -> tuple:
     assign = rx(USERNAME_ASSIGN_NAME + operator.replace("|:|,)", "|:)") + value, re.I)
     return (
         rule_type("url-username", "USERNAME", rx(URL_USERNAME), 0.85, 2, handle_ok, ("://",)),
+        rule_type("password-call", "PASSWORD", rx(PASSWORD_CALL), 0.8, 3, password_call_ok, ("password(",), True),
         rule_type("jwk-private-member", "KEY", rx(JWK_PRIVATE), 0.9, 1, None, ("kty",), scan=True),
         rule_type("code-host-user", "USERNAME", rx(CODE_HOST_USER), 0.8, 5, code_host_user_ok,
                   ("github.com/", "gitlab.com/", "bitbucket.org/", "twitter.com/")),

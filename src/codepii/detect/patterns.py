@@ -201,6 +201,8 @@ _PEM_FRAME = re.compile(r"-----[^-]+-----|\\n|\s")
 _CODE_VALUE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*)?")
 _DIGIT, _SPACE, _BRACKET = re.compile(r"\d"), re.compile(r"\s"), re.compile(r"[(\[{]")
 _SECRET_NAME_END = re.compile(r"(?i)(?:api|secret|token|access|private|auth|signing|client)[_.-]?(?:key|secret)?$")
+_SECRET_KEY_NAME = re.compile(r"(?:^|[_.-])(?i:secret[_.-]?key)$")
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*|[\w.-]*[/\\][\w./\\-]*")  # a constant's name, a path
 _KEY_WORD_END = re.compile(r"(?:^|[_.-]|[a-z](?=K))(?i:key)$")
 
 
@@ -270,6 +272,9 @@ def _generic_secret_ok(text: str, m: re.Match) -> bool:
     value, name = text[slice(*_value_span(m))], m.group("name")
     if NOT_SECRET_NAMES.search(name) or not _bare_value_ok(m):
         return False
+    if _SECRET_KEY_NAME.search(name) and m.group("value") is not None:
+        # A framework's signing key (Django/Flask SECRET_KEY): any real quoted value, random-looking or not.
+        return len(value) >= 6 and not _SPACE.search(value) and not is_placeholder(value) and not _CONSTANT.fullmatch(value)
     if _SECRET_NAME_END.search(name):
         return looks_like_secret(value)
     # A bare "key" (dict keys, map keys are everywhere in code): a separate word
