@@ -265,7 +265,7 @@ def parse_args():
     ap.add_argument("--dev-files", type=int, default=300)
     ap.add_argument("--test-files", type=int, default=300)
     ap.add_argument("--first-steps", type=int, default=250, help="steps of the first model (synth only)")
-    ap.add_argument("--final-steps", type=int, default=500, help="further steps of the final model on all ingredients")
+    ap.add_argument("--final-steps", type=int, default=350, help="further steps of the final model on all ingredients")
     ap.add_argument("--use", default="synth,weak,pseudo", help="ingredients of the final model (comma-separated)")
     ap.add_argument("--pseudo-max-mb", type=float, default=2.0, help="MB of corpus text pseudo-labeled (a fixed sample)")
     ap.add_argument("--pseudo-max-file-kb", type=float, default=40.0, help="larger corpus files are not pseudo-labeled")
