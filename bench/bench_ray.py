@@ -3,17 +3,22 @@
     python bench/bench_ray.py                      # 4 Parquet shards x 300 rows, pattern detector, 2 CPUs
     python bench/bench_ray.py --shards 8 --rows 500 --num-cpus 4
     python bench/bench_ray.py --no-ray --shards 8 --rows 3000   # local: workers=1 vs workers=2 only
+    OMP_NUM_THREADS=1 python bench/bench_ray.py --no-ray --shards 8 --rows 12000 --dicts --repeats 3
+        # Parquet as row dicts (arrow_batches=false) vs Arrow record batches, alternating, best of 3
 
 One local Ray instance (``--num-cpus``) is started once; its start-up time is
 printed apart and not counted in the engines' figures. Every run masks the
 same shards into a fresh output directory and is checked to give the same
-bytes as the local engine.
+bytes as the first run. ``MB/CPU-s`` (runs in this process only) is MB per
+CPU-second of this process, all its threads: the per-core figure on a busy
+machine.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -31,20 +36,49 @@ def digest(out: Path) -> str:
     return h.hexdigest()
 
 
-def run(engine: str, inputs: str, out: Path, workers: int = 1) -> dict:
+def run(engine: str, inputs: str, out: Path, workers: int = 1, overrides: tuple[str, ...] = ()) -> dict:
     from codepii.config import load_config
     from codepii.mask.config import MaskConfig
 
     from codepii.mask.executor import make_executor
 
     count = f"ray.workers={workers}" if engine == "ray" else f"workers={workers}"
-    cfg = load_config(MaskConfig, None, [f"input={inputs}", f"output={out}", f"engine={engine}", count])
-    start = time.perf_counter()
+    cfg = load_config(MaskConfig, None, [f"input={inputs}", f"output={out}", f"engine={engine}", count, *overrides])
+    start, cpu = time.perf_counter(), time.process_time()
     summary = make_executor(cfg).run()  # workers>1 locally: spawned processes (their start-up is counted)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     ms = [r.manifest for r in summary.results]
     assert summary.ok and all(r.status == "done" for r in summary.results)
-    return {"seconds": seconds, "rows": sum(m.rows_in for m in ms), "mb": sum(m.text_bytes for m in ms) / 1e6}
+    # CPU seconds of this process (all its threads): the per-core figure of an in-process run.
+    return {"seconds": seconds, "cpu": cpu if engine == "local" and workers == 1 else None,
+            "rows": sum(m.rows_in for m in ms), "mb": sum(m.text_bytes for m in ms) / 1e6}
+
+
+def plan(args) -> list[tuple[str, str, int, tuple[str, ...]]]:
+    """(label, engine, workers, config overrides) of each run, in order."""
+    local = [("local", 1), ("local", 2)] + ([] if args.no_ray else [("ray", 1), ("ray", 2)])
+    runs = [(f"{e} x{w}", e, w, ()) for e, w in local]
+    if args.dicts:  # the row-dict path and the Arrow path alternate, workers=1
+        runs = [r for _ in range(args.repeats) for r in (("dicts x1", "local", 1, ("arrow_batches=false",)),
+                                                          ("arrow x1", "local", 1, ()))] + runs[1:]
+    return runs
+
+
+def report(label: str, r: dict, first: float, same: bool) -> None:
+    per_cpu = f", {r['mb'] / r['cpu']:5.2f} MB/CPU-s" if r["cpu"] else ""
+    print(f"{label:>9}: {r['rows']} rows, {r['mb']:.1f} MB in {r['seconds']:6.1f} s = "
+          f"{r['rows'] / r['seconds']:7.0f} rows/s, {r['mb'] / r['seconds']:5.2f} MB/s{per_cpu}, "
+          f"{first / r['seconds']:.2f}x the first{'' if same else '  (OUTPUT DIFFERS FROM THE FIRST)'}", flush=True)
+
+
+def best_of(results: dict[str, list[dict]]) -> None:
+    """Each label's best run (wall and CPU), and the Arrow path's ratio to the row-dict path."""
+    best = {k: (min(r["seconds"] for r in v), min(r["cpu"] or 1e9 for r in v), v[0]["mb"]) for k, v in results.items()}
+    for k, (sec, cpu, mb) in best.items():
+        print(f"best {k:>9}: {mb / sec:5.2f} MB/s" + (f", {mb / cpu:5.2f} MB/CPU-s" if cpu < 1e9 else ""))
+    if "dicts x1" in best and "arrow x1" in best:
+        (ds, dc, _), (as_, ac, _) = best["dicts x1"], best["arrow x1"]
+        print(f"arrow / dicts, workers=1: {ds / as_:.2f}x wall, {dc / ac:.2f}x CPU")
 
 
 def main() -> None:
@@ -53,6 +87,9 @@ def main() -> None:
     p.add_argument("--rows", type=int, default=300, help="rows per shard (~1.2 KB each)")
     p.add_argument("--num-cpus", type=int, default=2, help="CPUs of the local Ray instance")
     p.add_argument("--no-ray", action="store_true", help="only the local executors")
+    p.add_argument("--dicts", action="store_true",
+                   help="also run the row-dict path (arrow_batches=false), alternating with the Arrow path")
+    p.add_argument("--repeats", type=int, default=1, help="with --dicts: runs of each path (best is reported)")
     args = p.parse_args()
     os.environ.setdefault("CODEPII_PROGRESS", "0")
 
@@ -61,25 +98,22 @@ def main() -> None:
         for i in range(args.shards):
             write_shard(str(root / "in" / f"s{i:03d}.parquet"), args.rows)
         inputs = str(root / "in" / "*.parquet")
-        rows = [("local", 1), ("local", 2)]
         if not args.no_ray:
             import ray
 
             start = time.perf_counter()
             ray.init(num_cpus=args.num_cpus, include_dashboard=False, log_to_driver=False)
             print(f"ray start-up: {time.perf_counter() - start:.1f} s (not counted below)")
-            rows += [("ray", 1), ("ray", 2)]
         try:
-            reference, first = None, None
-            for engine, workers in rows:
-                out = root / f"out_{engine}_{workers}"
-                r = run(engine, inputs, out, workers)
-                same = reference is None or digest(out) == reference
-                reference = reference or digest(out)
-                first = first or r["seconds"]
-                print(f"{engine:>5} x{workers}: {r['rows']} rows, {r['mb']:.1f} MB in {r['seconds']:6.1f} s = "
-                      f"{r['rows'] / r['seconds']:7.0f} rows/s, {r['mb'] / r['seconds']:5.2f} MB/s, "
-                      f"{first / r['seconds']:.2f}x local x1{'' if same else '  (OUTPUT DIFFERS FROM LOCAL)'}")
+            reference, first, results = None, None, {}
+            for n, (label, engine, workers, overrides) in enumerate(plan(args)):
+                out = root / f"out{n}"
+                r = run(engine, inputs, out, workers, overrides)
+                reference, first = reference or digest(out), first or r["seconds"]
+                report(label, r, first, digest(out) == reference)
+                results.setdefault(label, []).append(r)
+                shutil.rmtree(out)
+            best_of(results)
         finally:
             if not args.no_ray:
                 ray.shutdown()
