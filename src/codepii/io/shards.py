@@ -3,10 +3,10 @@
 A ``MaskBatch`` is a slice of one input shard's rows, in order: row dicts,
 or (Parquet) an Arrow record batch of which only the text column is turned
 into Python objects. Readers stream batches and never hold a whole shard
-(Parquet: one row group at a time; JSONL: line by line). A JSONL line that is not a JSON object does not
-stop the shard: it arrives as a row that is already rejected, with its line
-number, byte offset and reason (never its text), unless the reader was built
-with ``on_bad_row="fail"``.
+(Parquet: one row group at a time; JSONL: line by line). A JSONL line that
+is not a JSON object does not stop the shard: it arrives as a row that is
+already rejected, with its line number, byte offset and reason (never its
+text), unless the reader was built with ``on_bad_row="fail"``.
 """
 from __future__ import annotations
 
