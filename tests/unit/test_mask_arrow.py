@@ -114,6 +114,15 @@ def test_both_paths_write_the_same_bytes(tmp_path, text_type):
     assert pq.read_schema(tmp_path / "arrow" / "a.parquet").field("content").type in (pa.string(), pa.large_string())
 
 
+def test_both_paths_write_the_same_value_hashes(tmp_path, monkeypatch):
+    monkeypatch.setenv("CODEPII_HASH_KEY", "k3y")
+    tbl = table(9, ns=False)
+    mask(tmp_path, tbl, "hash_values=true", name="arrow")
+    mask(tmp_path, tbl, "hash_values=true", "arrow_batches=false", name="dicts")
+    assert (tmp_path / "arrow" / "a.parquet").read_bytes() == (tmp_path / "dicts" / "a.parquet").read_bytes()
+    assert len(pq.read_table(tmp_path / "arrow" / "a.parquet").column("pii")[0][0]["value_hash"].as_py()) == 64
+
+
 def test_invalid_utf8_in_the_text_column_fails_the_shard_as_before(tmp_path):
     bad = pa.array([b"ok", b"bad \xff"], pa.binary()).view(pa.string())  # not UTF-8, typed string
     tbl = pa.table({"id": ["a", "b"], "content": bad})
