@@ -48,14 +48,30 @@ def make_rows(n: int, seed: int = 0):
         yield {"id": f"row{i}", "content": text + "\n# padding line for size\n" * 30, "lang": "python"}
 
 
-def write_shard(path: str, rows: int, batch_rows: int = 1000) -> None:
-    """Stream rows to a shard (Parquet row groups of ``batch_rows``) without holding it in memory."""
+def stack_columns(row: dict, i: int) -> dict:
+    """``row`` with metadata columns like The Stack v2's beside the text: ids, repository, licenses, dates,
+    counts, flags (nulls included)."""
+    import datetime as dt
+
+    day = dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=37 * i)
+    return {**row, "blob_id": f"{i * 7919:040x}", "directory_id": f"{i // 8:040x}", "path": f"/src/pkg{i % 40}/mod_{i}.py",
+            "repo_name": f"org{i % 50}/repo{i % 300}", "detected_licenses": ["MIT", "Apache-2.0"][: i % 3],
+            "license_type": "permissive" if i % 5 else "no_license", "snapshot_id": f"{i % 300:040x}",
+            "branch_name": "refs/heads/main", "visit_date": day, "committer_date": day - dt.timedelta(days=i % 900),
+            "github_id": None if i % 6 == 0 else 10_000_000 + i % 300, "star_events_count": i % 1000,
+            "fork_events_count": i % 97, "gha_language": None if i % 4 else "Python", "src_encoding": "UTF-8",
+            "is_vendor": False, "is_generated": i % 11 == 0, "length_bytes": len(row["content"]), "extension": "py"}
+
+
+def write_shard(path: str, rows: int, batch_rows: int = 1000, wide: bool = False) -> None:
+    """Stream rows to a shard (Parquet row groups of ``batch_rows``) without holding it in memory;
+    ``wide``: with The Stack-like metadata columns (``stack_columns``)."""
     from codepii.io import open_writer
 
     with open_writer(path) as w:
         batch = []
-        for r in make_rows(rows):
-            batch.append(r)
+        for i, r in enumerate(make_rows(rows)):
+            batch.append(stack_columns(r, i) if wide else r)
             if len(batch) == batch_rows:
                 w.write_batch(batch)
                 batch = []

@@ -175,15 +175,15 @@ class Masker:
         The engine's own chain of steps (mask/steps.py), ``batch_rows`` rows per detector batch:
         row checks, a streamed detector that retries a failing batch row by row, the replacer.
         """
-        col, pii, step = self.config.text_column, self.config.pii_column, self.config.batch_rows
+        col, step = self.config.text_column, self.config.batch_rows
         batches = (MaskBatch("batch", first, [{col: v} for v in values[first : first + step]])
                    for first in range(0, len(values), step))
-        for chain_step in (self.validator, DetectStep(self.detector), ReplaceStep(self.replacer, col, pii)):
+        for chain_step in (self.validator, DetectStep(self.detector), ReplaceStep(self.replacer)):
             batches = chain_step.run(batches)
         out: list[MaskedRow] = []
         for batch in batches:
-            out += [MaskedRow(row[col], row[pii]) if reason is None else MaskedRow(None, None, reason)
-                    for row, reason in zip(batch.rows, batch.reasons)]
+            out += [MaskedRow(text, pii) if reason is None else MaskedRow(None, None, reason)
+                    for text, pii, reason in zip(batch.masked, batch.pii, batch.reasons)]
         return out
 
     def mask_column(self, values: Sequence[Any], ids: Sequence[Any] | None = None) -> tuple[list, list]:

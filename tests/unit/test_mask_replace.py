@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codepii.labels import DEFAULT_PLACEHOLDERS, IPV4_POOL, IPV6_POOL
-from codepii.mask.replace import Replacer
+from codepii.mask.replace import Replacer, ip_pool_for
 from codepii.spans import Span
 
 
@@ -104,3 +104,15 @@ def test_masked_text_is_the_unmasked_parts_plus_placeholders(text, raw):
         prev = s.end
     assert masked == expected + text[prev:]
     assert len(pii) == len(spans)
+
+
+def test_ip_family_by_colon_is_the_family_ipaddress_parses():
+    """ip_pool_for does not parse (it runs for every IP span); its rule must agree with ipaddress."""
+    values = ["10.1.2.3", "8.8.4.4", "2001:4860::8888", "[2001:db8::1]", "::ffff:10.0.0.1", "fe80::1%eth0",
+              "::", "999.1.1.1", "1.2.3.4:8080", "not an ip", "a:b", "0x7f.1"]
+    for value in values:
+        try:
+            parsed = IPV6_POOL if ipaddress.ip_address(value.strip("[]")).version == 6 else IPV4_POOL
+        except ValueError:
+            parsed = IPV6_POOL if ":" in value else IPV4_POOL
+        assert ip_pool_for(value) == parsed, value

@@ -1,4 +1,4 @@
-"""Parquet reading: the schema without the data, and row batches one row group at a time."""
+"""Parquet reading: the schema without the data, and record batches (as Arrow or as row dicts) one at a time."""
 from __future__ import annotations
 
 from typing import Iterator, Sequence
@@ -30,6 +30,18 @@ def iter_parquet_batches(
     path: str, batch_rows: int = DEFAULT_BATCH_ROWS, columns: Sequence[str] | None = None
 ) -> Iterator[list[dict]]:
     """Lists of row dicts; ``columns`` restricts the read, and a missing one is an error naming the columns."""
+    import pyarrow as pa
+
+    for rb in iter_parquet_record_batches(path, batch_rows, columns):
+        try:
+            rows = rb.to_pylist()
+        except pa.ArrowException as exc:
+            raise _unreadable(path, exc) from None
+        yield rows
+
+
+def iter_parquet_record_batches(path: str, batch_rows: int = DEFAULT_BATCH_ROWS, columns: Sequence[str] | None = None):
+    """``pyarrow.RecordBatch`` objects of at most ``batch_rows`` rows, as stored: no column becomes Python objects."""
     import fsspec
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -43,7 +55,6 @@ def iter_parquet_batches(
                     raise RecordError(
                         f"{path}: missing column(s) {', '.join(missing)}; columns: {', '.join(pf.schema_arrow.names)}"
                     )
-            for rb in pf.iter_batches(batch_size=batch_rows, columns=list(columns) if columns else None):
-                yield rb.to_pylist()
+            yield from pf.iter_batches(batch_size=batch_rows, columns=list(columns) if columns else None)
     except (OSError, pa.ArrowException) as exc:
         raise _unreadable(path, exc) from None

@@ -18,6 +18,7 @@ from ..errors import RecordError
 from .atomic import AtomicFile, atomic_move, remove, temp_name
 from .jsonl import json_line
 from .paths import is_url
+from .shards import MaskBatch
 from .writers import compressor
 
 SHARD_FAULTS = {"written": "after_temp_write", "synced": "after_fsync", "renaming": "inside_rename"}
@@ -63,6 +64,10 @@ class ShardWriter(abc.ABC):
     @abc.abstractmethod
     def write_rows(self, rows: Sequence[Mapping]) -> None:
         """Append rows (already masked)."""
+
+    def write_batch(self, batch: MaskBatch, text_column: str, pii_column: str) -> None:
+        """Append a masked batch's accepted rows."""
+        self.write_rows(batch.output_rows(text_column, pii_column))
 
     def _finish(self) -> None:
         """Close the format layer; the raw file is flushed and synced afterwards."""
@@ -114,8 +119,36 @@ class ParquetShardWriter(ShardWriter):
             self._writer.write_table(pa.Table.from_pylist(list(rows), schema=self.schema))
             self.rows += len(rows)
 
+    def write_batch(self, batch, text_column, pii_column):
+        if batch.record is None:
+            return super().write_batch(batch, text_column, pii_column)
+        record = masked_record(batch, self.schema, text_column, pii_column)
+        if record.num_rows:
+            self._writer.write_batch(record)
+            self.rows += record.num_rows
+
     def _finish(self):
         self._writer.close()
+
+
+def masked_record(batch: MaskBatch, schema, text_column: str, pii_column: str):
+    """An Arrow-form batch's accepted rows as a RecordBatch of the output ``schema``: the masked text and
+    the pii entries become Arrow arrays; every other column is the input's array, filtered only when a
+    row was rejected (never turned into Python objects)."""
+    import pyarrow as pa
+
+    keep = batch.accepted()
+    mask = None if len(keep) == len(batch) else pa.array([r is None for r in batch.reasons], pa.bool_())
+    arrays = []
+    for f in schema:
+        if f.name == text_column:
+            arrays.append(pa.array([batch.masked[i] for i in keep], type=f.type))
+        elif f.name == pii_column:
+            arrays.append(pa.array([batch.pii[i] for i in keep], type=f.type))
+        else:
+            column = batch.record.column(f.name)
+            arrays.append(column if mask is None else column.filter(mask))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 class HfShardWriter(ShardWriter):

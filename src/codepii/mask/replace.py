@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 from typing import Iterable, Mapping, Sequence
 
 from ..labels import DEFAULT_PLACEHOLDERS, IPV4_POOL, IPV6_POOL
@@ -24,11 +23,14 @@ def _stable_index(value: str, n: int) -> int:
 
 
 def ip_pool_for(value: str) -> tuple[str, ...]:
-    """The pool of the value's address family; an unparseable value with a colon counts as IPv6."""
-    try:
-        return IPV6_POOL if ipaddress.ip_address(value.strip("[]")).version == 6 else IPV4_POOL
-    except ValueError:
-        return IPV6_POOL if ":" in value else IPV4_POOL
+    """The pool of the value's address family: IPv6 when it has a colon (an IPv4 address never has one,
+    every IPv6 address has; an unparseable value with a colon counts as IPv6 too). Not parsed: masking
+    calls this for every IP span."""
+    return IPV6_POOL if ":" in value else IPV4_POOL
+
+
+def _offsets(s: Span) -> tuple[int, int]:
+    return s.start, s.end
 
 
 class Replacer:
@@ -55,11 +57,14 @@ class Replacer:
         return category not in self.keep and (category == IP_CATEGORY or category in self.placeholders)
 
     def substitutes(self, text: str, spans: Sequence[Span]) -> list[str | None]:
-        """The substitute of each span (None: kept), consistent within this text."""
+        """The substitute of each span in (start, end) order (None: kept), consistent within this text."""
+        return self._substitutes(text, sorted(spans, key=_offsets))
+
+    def _substitutes(self, text: str, ordered: Sequence[Span]) -> list[str | None]:
         chosen: dict[tuple[str, str], str] = {}
         used_ips: set[str] = set()
         out: list[str | None] = []
-        for s in sorted(spans, key=lambda s: (s.start, s.end)):  # first appearance decides
+        for s in ordered:  # first appearance decides
             if not self.masks(s.category):
                 out.append(None)
                 continue
@@ -85,8 +90,8 @@ class Replacer:
 
     def replace(self, text: str, spans: Sequence[Span]) -> tuple[str, list[dict]]:
         """Masked text and the pii entries ({start, end, category, score[, value_hash]}) in original offsets."""
-        ordered = sorted(spans, key=lambda s: (s.start, s.end))
-        subs = self.substitutes(text, ordered)
+        ordered = sorted(spans, key=_offsets)
+        subs = self._substitutes(text, ordered)
         # One forward pass over original offsets (linear in len(text)); a span that
         # overlaps the previous one (a detector bug) is masked from where that one ended.
         pieces: list[str] = []

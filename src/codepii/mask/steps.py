@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 from ..spans import Span
 from ..detect import Detector
 from .replace import Replacer
-from ..io.shards import MaskBatch
+from ..io.shards import MISSING, MaskBatch
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +29,10 @@ class RowValidator:
         self.text_column = text_column
         self.max_text_bytes = max_text_bytes
 
-    def reason(self, row: dict) -> tuple[str | None, str | None, int]:
-        """(reason, text, UTF-8 bytes) for one row."""
-        if self.text_column not in row:
+    def check(self, value) -> tuple[str | None, str | None, int]:
+        """(reason, text, UTF-8 bytes) for one value of the text column (MISSING: the row has none)."""
+        if value is MISSING:
             return f"no {self.text_column!r} column", None, 0
-        value = row[self.text_column]
         if value is None:
             return "text is null", None, 0
         if isinstance(value, (bytes, bytearray)):
@@ -53,10 +52,10 @@ class RowValidator:
 
     def run(self, batches: Iterable[MaskBatch]) -> Iterator[MaskBatch]:
         for batch in batches:
-            for i, row in enumerate(batch.rows):
+            for i, value in enumerate(batch.text_values(self.text_column)):
                 if batch.reasons[i] is not None:  # already rejected upstream (e.g. an unreadable line)
                     continue
-                reason, text, size = self.reason(row)
+                reason, text, size = self.check(value)
                 batch.reasons[i], batch.texts[i] = reason, text
                 batch.text_bytes += size
             yield batch
@@ -140,19 +139,15 @@ def _shard(held: deque) -> str:
 
 
 class ReplaceStep:
-    """Mask the text column in place and set the pii column; count spans per category."""
+    """Set each accepted row's masked text and pii entries; count spans per category."""
 
-    def __init__(self, replacer: Replacer, text_column: str, pii_column: str):
+    def __init__(self, replacer: Replacer):
         self.replacer = replacer
-        self.text_column = text_column
-        self.pii_column = pii_column
         self.counts: Counter[str] = Counter()
 
     def run(self, batches: Iterable[MaskBatch]) -> Iterator[MaskBatch]:
         for batch in batches:
             for i in batch.accepted():
-                masked, entries = self.replacer.replace(batch.texts[i], batch.spans[i])
-                batch.rows[i][self.text_column] = masked
-                batch.rows[i][self.pii_column] = entries
-                self.counts.update(e["category"] for e in entries)
+                batch.masked[i], batch.pii[i] = self.replacer.replace(batch.texts[i], batch.spans[i])
+                self.counts.update(e["category"] for e in batch.pii[i])
             yield batch

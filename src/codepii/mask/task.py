@@ -73,21 +73,22 @@ def finished(cfg: MaskConfig, rel: str, model_fp: str, config_fp: str) -> Manife
     return is_finished(manifest_path, out_path, model_fp, config_fp, cfg.verify)
 
 
-def write_batches(batches: Iterable[MaskBatch], writer: ShardWriter, rejects: RejectsWriter, id_column: str,
+def write_batches(batches: Iterable[MaskBatch], writer: ShardWriter, rejects: RejectsWriter, cfg: MaskConfig,
                   on_batch: OnBatch | None) -> tuple[int, int]:
     """The chain's sink: accepted rows to the writer, the others to the rejects; (rows in, text bytes)."""
     rows_in = text_bytes = 0
+    text_column, pii_column, id_column = cfg.text_column, cfg.pii_column, cfg.id_column
     for batch in batches:
-        writer.write_rows([batch.rows[i] for i in batch.accepted()])
+        writer.write_batch(batch, text_column, pii_column)
         for i, reason in enumerate(batch.reasons):
             if reason is not None:
                 bad = batch.bad.get(i)  # a line that did not parse: where it is, never what it holds
-                rejects.add(batch.first_row + i, batch.rows[i].get(id_column, batch.first_row + i), reason,
+                rejects.add(batch.first_row + i, batch.row_id(i, id_column), reason,
                             line=bad.line if bad else None, offset=bad.offset if bad else None)
-        rows_in += len(batch.rows)
+        rows_in += len(batch)
         text_bytes += batch.text_bytes
         if on_batch:
-            on_batch(len(batch.rows), batch.text_bytes)
+            on_batch(len(batch), batch.text_bytes)
     return rows_in, text_bytes
 
 
@@ -104,7 +105,7 @@ def process_shard(cfg: MaskConfig, detector: Detector, path: str, rel: str, mode
     remove_stale_temps(rejects_path)  # a kill inside rejects.commit() leaves one there too
     start = time.perf_counter()
     try:
-        reader = open_reader(path, cfg.batch_rows, cfg.on_bad_row)
+        reader = open_reader(path, cfg.batch_rows, cfg.on_bad_row, cfg.text_column if cfg.arrow_batches else None)
         writer = open_writer(detect_format(path), out_path, reader.schema, cfg.text_column, cfg.pii_column, cfg.hash_values)
     except CodepiiError as exc:
         log.error("%s (shard skipped; the run goes on)", exc)
@@ -112,14 +113,13 @@ def process_shard(cfg: MaskConfig, detector: Detector, path: str, rel: str, mode
     except OSError as exc:
         log.error("%s: cannot write (%s)", out_path, exc.strerror)
         return ShardResult(path, "failed", error=f"{out_path}: cannot write ({exc.strerror}); check the output directory")
-    replace = ReplaceStep(Replacer(effective_placeholders(cfg), cfg.keep_categories, hash_key(cfg)),
-                          cfg.text_column, cfg.pii_column)
+    replace = ReplaceStep(Replacer(effective_placeholders(cfg), cfg.keep_categories, hash_key(cfg)))
     rejects = RejectsWriter(rejects_path)
     try:
         batches = read_ahead(reader, cfg.read_ahead_batches)
         for step in (RowValidator(cfg.text_column, cfg.max_text_bytes), DetectStep(detector), replace):
             batches = step.run(batches)
-        rows_in, text_bytes = write_batches(batches, writer, rejects, cfg.id_column, on_batch)
+        rows_in, text_bytes = write_batches(batches, writer, rejects, cfg, on_batch)
     except CodepiiError as exc:
         writer.abort()
         log.error("%s (shard skipped; the run goes on)", exc)
