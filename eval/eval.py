@@ -72,13 +72,12 @@ def setup_systems(args: argparse.Namespace, gold: dict) -> list[tuple[str, objec
     """(name, rows of (where, record), run info) per system; detectors run lazily while scored."""
     systems = [(name, iter_rows(path), {"source": path}) for name, path in map(system_name, args.pred)]
     kinds = list(dict.fromkeys(args.detector or (["model"] if args.model else [])))
-    for kind in kinds:
-        from codepii.detect import build_detector
+    cfgs = [detector_config_from_args(args, kind) for kind in kinds]
+    if args.min_score is not None:
+        cfgs = [dataclasses.replace(cfg, thresholds={c: args.min_score for c in MAIN_CATEGORIES}) for cfg in cfgs]
+    from codepii.detect.build import build_detectors
 
-        cfg = detector_config_from_args(args, kind)
-        if args.min_score is not None:
-            cfg = dataclasses.replace(cfg, thresholds={c: args.min_score for c in MAIN_CATEGORIES})
-        detector = build_detector(cfg)
+    for kind, cfg, detector in zip(kinds, cfgs, build_detectors(cfgs)):  # model and hybrid share one model run
         records = progress(gold.values(), desc=f"detecting ({kind})", unit="file", total=len(gold))
         rows = ((f"{kind} detector, record {i}", r) for i, r in enumerate(detector.detect_records(records), 1))
         info = {"source": f"detector {kind}", "detector": to_dict(cfg), "min_score": args.min_score,

@@ -1,12 +1,12 @@
 """``build_detector(DetectorConfig)``: the one place a detector is made from its config."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from ..errors import ConfigError
 from .base import Detector
 from .config import HYBRID_MODEL_MIN_SCORE, HYBRID_POLICY, DetectorConfig, detector_config
-from .hybrid import FilteredDetector, HybridDetector
+from .hybrid import FilteredDetector, HybridDetector, RecordingDetector
 
 
 def build_detector(cfg: DetectorConfig | str, model: str | None = None, **options: Any) -> Detector:
@@ -20,12 +20,42 @@ def build_detector(cfg: DetectorConfig | str, model: str | None = None, **option
     cfg.require_model()
     if cfg.class_path:
         return _custom(cfg)
+    return _assemble(cfg, _model(cfg) if cfg.kind != "patterns" else None)
+
+
+def build_detectors(cfgs: Sequence[DetectorConfig]) -> list[Detector]:
+    """``build_detector`` for each config; configs that differ only in ``kind`` (model vs hybrid) share one
+    model, run once per text (``eval/eval.py --detector model --detector hybrid`` scores both)."""
+    shared: dict[str, RecordingDetector] = {}
+    out = []
+    for cfg in cfgs:
+        if cfg.class_path or cfg.kind == "patterns":
+            out.append(build_detector(cfg))
+            continue
+        cfg.require_model()
+        key = _model_key(cfg)
+        if key not in shared:
+            shared[key] = RecordingDetector(_model(cfg))
+        out.append(_assemble(cfg, shared[key]))
+    return out
+
+
+def _model_key(cfg: DetectorConfig) -> str:
+    from ..config import fingerprint, to_dict
+
+    data = to_dict(cfg)
+    for key in ("kind", "filters", "hybrid_policy", "hybrid_model_min_score", "pattern_categories", "pattern_engine",
+                "email_skip_examples", "email_skip_service"):
+        data.pop(key, None)
+    return fingerprint(data)
+
+
+def _assemble(cfg: DetectorConfig, model: Detector | None) -> Detector:
     if cfg.kind == "patterns":
         inner: Detector = _patterns(cfg)
     elif cfg.kind == "model":
-        inner = _model(cfg)
+        inner = model
     else:
-        model = _model(cfg)
         inner = HybridDetector(model, _patterns(cfg), *hybrid_policy(cfg, getattr(model, "meta", None)))
     return FilteredDetector(inner, cfg.filters) if cfg.filters.active else inner
 

@@ -36,6 +36,27 @@ class FilteredDetector(Detector):
         return _hash(self.inner.fingerprint(), config_fingerprint(self.filters))
 
 
+class RecordingDetector(Detector):
+    """Another detector that remembers its spans per text: a second caller of the same texts (the hybrid
+    scored beside the model alone) gets them without running it again."""
+
+    def __init__(self, inner: Detector):
+        self.inner, self.name = inner, inner.name
+        self._seen: dict[str, list[Span]] = {}
+
+    def __getattr__(self, attr):  # meta, device, close(): the inner detector's
+        return getattr(self.inner, attr)
+
+    def detect(self, texts: Sequence[str]) -> list[list[Span]]:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if missing:
+            self._seen.update(zip(missing, self.inner.detect(missing)))
+        return [list(self._seen[t]) for t in texts]
+
+    def fingerprint(self) -> str:
+        return self.inner.fingerprint()
+
+
 class HybridDetector(Detector):
     """The model and the patterns together, by a per-category policy (``config.HYBRID_POLICIES``).
 
