@@ -19,17 +19,23 @@ from .errors import RecordError
 RANGE_KEYS = ("unresolved", "fallback")
 
 
-def _parse_ranges(value: Any, key: str, content: str, where: str) -> list[dict]:
-    """A list of ``{"start", "end", ...}`` dicts (JSON strings accepted, as from Parquet)."""
+def json_list(value: Any, where: str, name: str, shape: str = "a list") -> list:
+    """A record column holding a list, or a JSON string of one (as from Parquet); None is empty."""
     if value is None:
         return []
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise RecordError(f"{where}: {key} is a string but not JSON ({exc.msg})") from None
+            raise RecordError(f"{where}: {name} is a string but not JSON ({exc.msg})") from None
     if not isinstance(value, list):
-        raise RecordError(f"{where}: {key} must be a list of {{start, end}} ranges, got {type(value).__name__}")
+        raise RecordError(f"{where}: {name} must be {shape}, got {type(value).__name__}")
+    return value
+
+
+def _parse_ranges(value: Any, key: str, content: str, where: str) -> list[dict]:
+    """A list of ``{"start", "end", ...}`` dicts (JSON strings accepted, as from Parquet)."""
+    value = json_list(value, where, key, "a list of {start, end} ranges")
     out = []
     for item in value:
         if not isinstance(item, Mapping) or not all(isinstance(item.get(k), int) for k in ("start", "end")):

@@ -7,14 +7,13 @@ end]``) and its training layout (a JSON string column of entities with
 """
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..errors import RecordError, SpanError
 from ..labels import CATEGORIES
 from ..spans import Span, resolve_overlaps, validate_spans
-from ..unresolved import entity_confidences, normalize_ranges
+from ..unresolved import entity_confidences, json_list, normalize_ranges
 from .paths import expand_paths
 from .readers import iter_file_batches, require_columns
 
@@ -22,19 +21,6 @@ log = logging.getLogger(__name__)
 
 # Category spellings seen in other datasets -> ours.
 CATEGORY_ALIASES = {"IP": "IP_ADDRESS", "API_KEY": "KEY", "SSH_KEY": "KEY", "PERSON": "NAME"}
-
-def _parse_entities(value: Any, where: str) -> list:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise RecordError(f"{where}: entities column is a string but not JSON ({exc.msg})") from None
-    if not isinstance(value, list):
-        raise RecordError(f"{where}: entities must be a list, got {type(value).__name__}")
-    return value
-
 
 def _entity_to_span(e: Any, where: str) -> Span:
     if not isinstance(e, Mapping):
@@ -72,9 +58,9 @@ def normalize_gold(
     if not isinstance(content, str):
         raise RecordError(f"{where}: content is {type(content).__name__}, not text")
     if "entities" in raw:
-        entities = _parse_entities(raw["entities"], where)
+        entities = json_list(raw["entities"], where, "entities")
     elif "fragments" in raw:
-        entities = _parse_entities(raw["fragments"], where)
+        entities = json_list(raw["fragments"], where, "entities")
     else:
         require_columns(raw, ["entities"], where)
     rid = raw.get("id", where)
