@@ -53,10 +53,8 @@ PLACEHOLDER_WORDS = frozenset(
     "none null nil undefined true false redacted hidden dummy example sample placeholder todo xxx "
     "pass test testing foo bar baz guest demo admin root user username".split()
 )
-_PLACEHOLDER_RE = re.compile(
-    r"^(?:[<{\[(%$].*|.*[>}\])]$|.*\$\{.*|.*\{\{.*|%[sd]|\*+|x{3,}.*|X{3,}.*|\.{3,}|.*(?:your|my)[_-]?\w*(?:key|token|secret|password).*)$",
-    re.I,
-)
+# "your_api_key", "MY-SECRET-TOKEN", "yourPassword"
+_YOUR_SECRET = re.compile(r"(?:your|my)[_-]?\w*(?:key|token|secret|password)", re.I)
 
 
 _SPACE = re.compile(r"\s")
@@ -76,9 +74,17 @@ def shannon_entropy(value: str) -> float:
 def is_placeholder(value: str) -> bool:
     """``<YOUR_KEY>``, ``${TOKEN}``, ``xxxxxxxx``, ``changeme``, ``%s``, ``***``, a single repeated character."""
     v = value.strip()
-    if not v or v.lower() in PLACEHOLDER_WORDS or len(set(v.lower())) <= 2:
+    if not v:
         return True
-    return bool(_PLACEHOLDER_RE.match(v))
+    lower = v.lower()
+    if lower in PLACEHOLDER_WORDS or len(set(lower)) <= 2:
+        return True
+    if "\n" in v:  # a value over several lines is no template
+        return False
+    return (
+        v[0] in "<{[(%$" or v[-1] in ">}])" or "${" in v or "{{" in v or lower.startswith("xxx")
+        or _YOUR_SECRET.search(v) is not None
+    )
 
 
 def looks_like_secret(value: str, min_chars: int = 8, min_entropy: float = 3.0) -> bool:
@@ -91,7 +97,7 @@ def looks_like_secret(value: str, min_chars: int = 8, min_entropy: float = 3.0) 
         return False
     if _SPACE.search(value) or "://" in value or value.count("/") > 3 or value.startswith(("/", "./", "~")):
         return False
-    if shannon_entropy(value) < min_entropy:
+    if math.log2(len(set(value))) < min_entropy or shannon_entropy(value) < min_entropy:  # log2(distinct): its bound
         return False
     has_digit = any(c.isdigit() for c in value)
     has_alpha = any(c.isalpha() for c in value)

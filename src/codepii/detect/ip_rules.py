@@ -24,6 +24,8 @@ IPV6_RE = r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\
 VERSION_WORD = re.compile(r"(?:.*(?:version|release|revision)|ver|rev|build|v)(?:s|_?(?:number|num|no|id|str|string|code|name))?_*")
 OID_WORD = re.compile(r"(?:.*_)?oids?")
 STANDARD_TOKEN = re.compile(r"(?<!\w)(?:ieee|rfc|iso|iec|itu|ecma|section|sect|sec|clause|chapter|annex)(?![a-z])|§$")
+# What every version word, OID word and standard token above holds (the fast path of no_host_context).
+_CONTEXT_HINT = re.compile(r"v|build|release|oid|ieee|rfc|iso|iec|itu|ecma|sec|clause|chapter|annex|§", re.I)
 PIN_OPERATORS = ("==", ">=", "<=", "~=", "!=", "~>", "^")
 TYPE_WORDS = ("str", "string")
 # "Bump foo from 1.22.0.90 to 1.22.0.91" (dependency update messages): the line, up to the quad.
@@ -90,13 +92,10 @@ def host_ip(text: str, start: int, end: int) -> bool:
         if n >> 24 <= 2 and oid_text(text):
             return False
     else:
-        # "1::2" in a slice, "de::ad": too few hex digits to be an address (checked first: cheaper).
-        if sum(c.isalnum() for c in value) < 4 or not any(c.isdigit() for c in value):
+        version = _host_colon_version(value)
+        if version is None:
             return False
-        addr = parse_ip(value)
-        if addr is None or not is_host_address(addr):
-            return False
-        if addr.version == 6:
+        if version == 6:
             return True
     line_start = text.rfind("\n", 0, start) + 1
     if no_host_context(text[max(line_start, start - 24) : start]):
@@ -104,11 +103,24 @@ def host_ip(text: str, start: int, end: int) -> bool:
     return not (text.endswith(("from ", "to "), line_start, start) and BUMP_CONTEXT.search(text, line_start, start))
 
 
+@functools.lru_cache(maxsize=8192)
+def _host_colon_version(value: str) -> int | None:
+    """The IP version of a colon-hex value that is a host address (6, or 4 for an IPv4-mapped form that
+    ``ipaddress`` reads as IPv4), None when it is none."""
+    # "1::2" in a slice, "de::ad": too few hex digits to be an address (checked first: cheaper).
+    if sum(c.isalnum() for c in value) < 4 or not any(c.isdigit() for c in value):
+        return None
+    addr = parse_ip(value)
+    return addr.version if addr is not None and is_host_address(addr) else None
+
+
 def no_host_context(window: str) -> bool:
     """Do the characters before a quad (on its line) make it a version, an OID or a section number?"""
     stripped = window.rstrip()
     if stripped.endswith(PIN_OPERATORS):
         return True
+    if _CONTEXT_HINT.search(window) is None:  # no version or OID word, no standard named: a host (most quads)
+        return False
     word, rest = _last_word(window)
     if word.lower() in TYPE_WORDS and rest and not _is_word_char(rest[-1]):
         word, rest = _last_word(rest)  # Go/Rust/TS declared type: "VERSION: &str = "

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..spans import Span
@@ -54,16 +55,21 @@ class PatternRule:
     keyed: bool = False  # the match starts a [\w.-] name holding an anchor: try only there (see _keyed_matches)
     gate: Callable[[str], bool] | None = None  # False: accept() rejects every match in this text, skip the rule
     scan: bool = False  # hyperscan engine: finditer over the whole text when an anchor is present (prefilter.py)
+    groups: tuple[str, ...] = field(init=False, compare=False, repr=False)  # the span's groups, first taking part wins
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", tuple(g for g in ("value", "bare") if g in self.regex.groupindex))
 
 
-def _value_span(m: re.Match) -> tuple[int, int]:
-    groups = m.re.groupindex
-    if groups:
-        for group in ("value", "bare"):
-            if group in groups:
-                span = m.span(group)
-                if span[0] >= 0:  # (-1, -1): the group took no part in the match
-                    return span
+def _value_span(m: re.Match, groups: tuple[str, ...] | None = None) -> tuple[int, int]:
+    """The span of the first of ``groups`` (default: ``value``, ``bare``) that took part in the match, else
+    the whole match."""
+    if groups is None:
+        groups = tuple(g for g in ("value", "bare") if g in m.re.groupindex)
+    for group in groups:
+        span = m.span(group)
+        if span[0] >= 0:  # (-1, -1): the group took no part in the match
+            return span
     return m.span()
 
 
@@ -79,7 +85,7 @@ def _build_rules() -> list[PatternRule]:
             "KEY",
             _rx(
                 r"-----BEGIN[A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----"
-                r"(?:(?!-----)[\s\S]){16,}?"
+                r"(?P<body>[^-]*(?:-(?!----)[^-]*)*)"  # never "-----": up to the first END line (_pem_has_body)
                 r"-----END[A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----"
             ),
             0.99,
@@ -207,6 +213,9 @@ _KEY_WORD_END = re.compile(r"(?:^|[_.-]|[a-z](?=K))(?i:key)$")
 
 
 def _pem_has_body(text: str, m: re.Match) -> bool:
+    """At least 16 characters between the BEGIN and END lines, 16 of them not frame, blanks or escaped newlines."""
+    if len(m.group("body")) < 16:
+        return False
     body = _PEM_FRAME.sub("", m.group())
     return len(body) >= 16 and not is_placeholder(body)
 
@@ -214,7 +223,7 @@ def _pem_has_body(text: str, m: re.Match) -> bool:
 def _key_not_placeholder(text: str, m: re.Match) -> bool:
     """Reject ``ghp_xxxx...``, ``AKIAXXXX...``, ``...EXAMPLE`` samples: one character filling half the value."""
     value = text[slice(*_value_span(m))]
-    top = max(value.count(c) for c in set(value))
+    top = max(Counter(value).values())
     return not is_placeholder(value) and "EXAMPLE" not in value.upper() and top * 2 <= len(value)
 
 
@@ -307,20 +316,23 @@ class PatternDetector(Detector):
         self.email_skip_service = email_skip_service
         self.engine = pick_engine(engine)
         self._scanner = None  # prefilter.TriggerScanner of self.rules, built on first use
+        self._kinds = self._kind_checks()
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         return [self.detect_one(t) for t in texts]
 
     def detect_one(self, text: str) -> list[Span]:
         found: list[tuple[int, int, int, PatternRule]] = []  # (priority, start, end, rule)
+        kinds = self._kinds
         for rule, matches in self._rule_matches(text):
             if rule.gate is not None and not rule.gate(text):
                 continue
+            accept, kind, groups = rule.accept, kinds.get(rule.category), rule.groups
             for m in matches:
-                start, end = _value_span(m)
-                if end <= start or (rule.accept is not None and not rule.accept(text, m)):
+                start, end = _value_span(m, groups)
+                if end <= start or (accept is not None and not accept(text, m)):
                     continue
-                if not self._accept_kind(rule, text, start, end):
+                if kind is not None and not kind(text, start, end):
                     continue
                 found.append((rule.priority, start, end, rule))
         # Greedy: a lower priority number wins an overlap, then the longer span.
@@ -341,15 +353,10 @@ class PatternDetector(Detector):
             if matches is not None:
                 yield rule, matches
 
-    def _accept_kind(self, rule: PatternRule, text: str, start: int, end: int) -> bool:
-        if rule.category == "EMAIL":
-            return self._email_ok(text[start:end])
-        if rule.category == "IP_ADDRESS":
-            return host_ip(text, start, end)
-        return True
-
-    def _email_ok(self, email: str) -> bool:
-        return email_ok(email, self.email_skip_examples, self.email_skip_service)
+    def _kind_checks(self) -> dict[str, Callable[[str, int, int], bool]]:
+        """The checks every span of a category passes, whatever its rule: ``(text, start, end) -> keep``."""
+        examples, service = self.email_skip_examples, self.email_skip_service
+        return {"EMAIL": lambda text, start, end: email_ok(text[start:end], examples, service), "IP_ADDRESS": host_ip}
 
     def fingerprint(self) -> str:
         blob = "|".join(f"{r.name}:{r.regex.pattern}:{r.score}" for r in self.rules)

@@ -30,138 +30,185 @@ engine (``needs_re``), so the two engines never differ.
 from __future__ import annotations
 
 import bisect
+import codecs
 import functools
 import logging
 import re
+import string
+import threading
 from collections import defaultdict
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from ..errors import ConfigError
-from ..spans import Span, sort_spans
+from ..spans import Span
 
 if TYPE_CHECKING:
     from .patterns import PatternRule
 
-_ASSIGN = r"(?:{})[\w.\-]{{0,14}}[\"'`]?\]?(?:[ \t]+(?:string|str|const))?[ \t]*[=:,>?.+]"
-# Trigger patterns per rule: (Hyperscan regex, deltas from the trigger's start to the match's start).
-# Rules not listed use their literal anchors with delta 0.
-TRIGGERS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
-    "email": ((r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@", (0,)),),
-    "ipv4": ((r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d", (0,)),),
+# A name's secret or login word, what the assignment rules let follow it to the end of the name (the
+# rest of "passw(or)d", "passphrase", "credential(s)", "auth_key", "user_name", then a suffix such as
+# "_string" or "_2"), a quote or bracket, a declared type, blanks, then an operator of patterns._OPERATOR
+# ("=", "=>", ":", ":=", "::=", ",", "?=", ".=", "+=", or ">" closing an XML tag).
+_ASSIGN = (
+    r"(?:{})(?:[_.\-]?(?:string|str|value|val|key|secret|name|w(?:or)?d|phrase|entials?|s|\d{{1,3}})){{0,3}}"
+    r"[\"'`]?\]?(?:[ \t]+(?:string|str|const))?[ \t]*(?:[=:,>]|[?.+]=)"
+)
+# The secret and login words of the assignment rules (keyed): one trigger pattern for the three rules
+# (several such patterns with start-of-match tracking take Hyperscan seconds to compile); a hit goes to
+# the rules whose anchors occur in the trigger's match (TriggerScanner.scan).
+ASSIGN_WORDS = "pass|pwd|key|token|secret|cred|auth|user|login|uname"
+# Trigger patterns per rule: (Hyperscan regex, lead). The match starts where the trigger starts, or, for a
+# trigger that begins with one character of context (what the rule's lookbehind forbids, or a newline),
+# one character later: ``lead`` is then the characters a match can start with, and a trigger starting on
+# any other character starts the match at the next one. Rules not listed use their literal anchors.
+_ALNUM = string.ascii_letters + string.digits
+_HEX = string.hexdigits
+TRIGGERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "email": ((r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@", ""),),
+    "ipv4": ((r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d", ""),),
     # The lookbehind of IPV6_RE as a consumed character: the match starts at it or after it.
-    "ipv6": ((r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", (0, 1)),),
+    "ipv6": ((r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", _HEX + ":"),),
     # user:password@ after the scheme (unbounded: the bytes of a UTF-8 character are several).
-    "url-password": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@", (0,)),),
-    "url-username": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+(?::[^\s:/@'\"<>]*)?@", (0,)),),
-    # A secret word, the rest of the name (at most 14 name characters: "cred|entials" + "_string"),
-    # a quote or bracket, a declared type, blanks, then the first character of an operator. One
-    # pattern for both assignment rules: two such patterns with start-of-match tracking take
-    # Hyperscan seconds to compile, one takes a tenth of a second; each rule gets the other's hits too.
-    "password-assignment": ((_ASSIGN.format("pass|pwd|key|token|secret|cred|auth"), (0,)),),
-    "secret-assignment": ((_ASSIGN.format("pass|pwd|key|token|secret|cred|auth"), (0,)),),
+    "url-password": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@", ""),),
+    "url-username": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+(?::[^\s:/@'\"<>]*)?@", ""),),
+    "password-assignment": ((_ASSIGN.format(ASSIGN_WORDS), ""),),
+    "secret-assignment": ((_ASSIGN.format(ASSIGN_WORDS), ""),),
+    "username-assignment": ((_ASSIGN.format(ASSIGN_WORDS), ""),),
     "ssh-public-key": tuple(
-        (re.escape(w), (0,)) for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
+        (re.escape(w), "") for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
     ),
-    "aws-access-key-id": ((r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}", (0,)),),
-    "azure-ad-client-secret": ((r"[A-Za-z0-9_~.]{3}\dQ~", (0,)),),
-    "github-token": ((r"gh[pousr]_[A-Za-z0-9]{36}", (0,)),),
-    "gitlab-token": ((r"gl(?:pat|dt|ptt|rt|oas|cbt|ffct|ft|imt|agent|soat|sa|c)-", (0,)),),
-    "slack-token": ((r"xox[abposre]", (0,)),),
-    "stripe-secret-key": ((r"(?:sk|rk)_(?:test|live|prod)_", (0,)),),
-    "openai-key": ((r"sk-(?:proj-|svcacct-|admin-|[0-9A-Za-z]{20}T3BlbkFJ)", (0,)),),
-    "twilio-key": ((r"SK[0-9a-fA-F]{32}", (0,)),),
-    "mailgun-key": ((r"key-[0-9a-f]{32}", (0,)),),
-    "digitalocean-token": ((r"do[opr]_v1_", (0,)),),
-    "shopify-token": ((r"shp(?:ss|at|ca|pa)_", (0,)),),
-    "databricks-token": ((r"dapi[a-f0-9]{32}", (0,)),),
-    "npm-token": ((r"npm_[A-Za-z0-9]{36}", (0,)),),
-    "jwt": ((r"ey[A-Za-z0-9_\-]{10,}={0,2}\.ey", (0,)),),
+    "aws-access-key-id": ((r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}", ""),),
+    "azure-ad-client-secret": ((r"[A-Za-z0-9_~.]{3}\dQ~", ""),),
+    "github-token": ((r"gh[pousr]_[A-Za-z0-9]{36}", ""),),
+    "gitlab-token": ((r"gl(?:pat|dt|ptt|rt|oas|cbt|ffct|ft|imt|agent|soat|sa|c)-", ""),),
+    "slack-token": ((r"xox[abposre]", ""),),
+    "stripe-secret-key": ((r"(?:sk|rk)_(?:test|live|prod)_", ""),),
+    "openai-key": ((r"sk-(?:proj-|svcacct-|admin-|[0-9A-Za-z]{20}T3BlbkFJ)", ""),),
+    "twilio-key": ((r"SK[0-9a-fA-F]{32}", ""),),
+    "mailgun-key": ((r"key-[0-9a-f]{32}", ""),),
+    "digitalocean-token": ((r"do[opr]_v1_", ""),),
+    "shopify-token": ((r"shp(?:ss|at|ca|pa)_", ""),),
+    "databricks-token": ((r"dapi[a-f0-9]{32}", ""),),
+    "npm-token": ((r"npm_[A-Za-z0-9]{36}", ""),),
+    "jwt": ((r"ey[A-Za-z0-9_\-]{10,}={0,2}\.ey", ""),),
+    # An @handle not after a name character, "@", "." or "/" (not an address, a decorator's attribute or a path).
+    "credit-handle": ((r"(?:^|[^\w@./])@[A-Za-z0-9]", "@"),),
     # A line "handle <email>": the match starts at the line (at the text's start, or after its newline).
-    "authors-handle": ((r"(?:^|\n)[ \t]*[\-*+]?[ \t]*[A-Za-z0-9][\w.\-]*[ \t]+[<(][A-Za-z0-9._%+\-:]*@", (0, 1)),),
+    "authors-handle": ((r"(?:^|\n)[ \t]*[\-*+]?[ \t]*[A-Za-z0-9][\w.\-]*[ \t]+[<(][A-Za-z0-9._%+\-:]*@", " \t-*+" + _ALNUM),),
 }
 # Rules run with finditer over the whole text when a trigger (their gate literal) is present.
 SCAN_RULES = frozenset({"k8s-secret-data"})
 # Rules whose match can start anywhere in the trigger's leftmost match: a URL's scheme has no
-# lookbehind, so after an earlier match ending inside "ab+cd://", finditer may start at "c".
+# lookbehind, so after an earlier match ending inside "ab+cd://", finditer may start at "c"
+# (expand_matches).
 EXPAND_RULES = frozenset({"url-password", "url-username"})
-# Characters beyond ASCII that re matches as a digit (all decimal digits lie below U+20000), or as
-# an ASCII letter when ignoring case. The scan reports them (see TriggerScanner.scan).
-EXOTIC_DIGITS = "".join(chr(c) for c in range(0x80, 0x20000) if chr(c).isdecimal())
-EXOTIC_CASE = "\u0130\u0131\u017f\u212a"
+# Characters that re matches as a digit (every decimal digit beyond ASCII lies above U+00FF and below
+# U+20000), or as an ASCII letter when ignoring case; all lie above U+00FF.
+EXOTIC_DIGITS = frozenset(chr(c) for c in range(0x100, 0x20000) if chr(c).isdecimal())
+EXOTIC_CASE = frozenset("\u0130\u0131\u017f\u212a")
+_ONE_BYTE = "codepii.one-byte"
+_seen = threading.local()  # what _one_byte met in the text being encoded: 1 a digit, 2 a case variant
 
 
-def _utf8_alternation(chars: str) -> bytes:
-    return b"|".join(b"".join(b"\\x%02x" % byte for byte in c.encode("utf-8")) for c in chars)
+def _one_byte(error: UnicodeEncodeError) -> tuple[str, int]:
+    """Encode error handler: each character beyond Latin-1 becomes the byte 0x80, so offsets stay put."""
+    run = error.object[error.start : error.end]
+    _seen.flags = getattr(_seen, "flags", 0) | (not EXOTIC_DIGITS.isdisjoint(run)) | (not EXOTIC_CASE.isdisjoint(run)) << 1
+    return "\x80" * (error.end - error.start), error.end
+
+
+codecs.register_error(_ONE_BYTE, _one_byte)
+
+
+def scan_bytes(text: str) -> tuple[bytes, int]:
+    """(``text`` as one byte per character: ASCII as itself, every other character a byte of 0x80-0xFF;
+    1 when it holds a non-ASCII digit | 2 when it holds a character re folds to an ASCII letter).
+
+    Hyperscan's classes are ASCII (``\\w``, ``\\d``, ``[A-Z]``): a byte above 0x7F is in none of them and
+    in every negated one, as each byte of a character's UTF-8 encoding would be; and a byte offset is
+    the character offset, with no mapping back."""
+    _seen.flags = 0
+    data = text.encode("latin-1", _ONE_BYTE)
+    return data, _seen.flags
 
 
 def triggers_of(rule: "PatternRule") -> tuple[tuple[str, tuple[int, ...]], ...]:
     if rule.name in TRIGGERS:
         return TRIGGERS[rule.name]
-    return tuple((re.escape(a), (0,)) for a in rule.anchors)
+    return tuple((re.escape(a), "") for a in rule.anchors)
+
+
+class _Target(NamedTuple):
+    rule: int  # index in TriggerScanner.rules
+    lead: str  # the characters a match can start with when the trigger begins with context (see TRIGGERS); "": none
+    words: re.Pattern | None  # keyed rules sharing a trigger: the hit is the rule's when one of its anchors is in it
 
 
 class TriggerScanner:
-    """A compiled Hyperscan database of every rule's triggers; ``scan(text)`` gives candidate starts per rule."""
+    """A compiled Hyperscan database of every rule's triggers; ``scan(text)`` gives candidate starts per rule.
+
+    A literal anchor is matched without start-of-match tracking (its start is its end minus its
+    length); regex triggers track their leftmost start (``HS_FLAG_SOM_LEFTMOST``)."""
 
     def __init__(self, rules: Sequence["PatternRule"]):
         import hyperscan
 
         self.rules = list(rules)
         expressions, flags = [], []
-        # Per pattern id: (rule index, deltas (None: just 0), the whole trigger expands to starts) for
-        # each rule sharing that pattern.
-        self.targets: list[list[tuple[int, tuple[int, ...] | None, bool]]] = []
+        self.targets: list[list[_Target]] = []  # per pattern id: the rules sharing that pattern
+        self.widths: list[int | None] = []  # per pattern id: a literal's length, None when its start is tracked
         self.digit_rules = {i for i, r in enumerate(self.rules) if any("\\d" in p or "\\w" in p for p, _ in triggers_of(r))}
         self.case_rules = {i for i, r in enumerate(self.rules) if r.fold}
         ids: dict[tuple[bytes, int], int] = {}
         for i, rule in enumerate(self.rules):
-            for pattern, deltas in triggers_of(rule):
-                flag = hyperscan.HS_FLAG_SOM_LEFTMOST | (hyperscan.HS_FLAG_CASELESS if rule.fold else 0)
+            literal = rule.name not in TRIGGERS
+            if literal and not all(a.isascii() for a in rule.anchors):
+                raise ValueError(f"pattern rule {rule.name}: anchors must be ASCII (the scan sees other characters as 0x80-0xFF)")
+            for j, (pattern, lead) in enumerate(triggers_of(rule)):
+                flag = (0 if literal else hyperscan.HS_FLAG_SOM_LEFTMOST) | (hyperscan.HS_FLAG_CASELESS if rule.fold else 0)
                 key = (pattern.encode(), flag)
                 if key not in ids:
                     ids[key] = len(expressions)
                     expressions.append(key[0])
                     flags.append(flag)
                     self.targets.append([])
-                expand = rule.name in EXPAND_RULES
-                self.targets[ids[key]].append((i, None if deltas == (0,) and not expand else deltas, expand))
-        # Two more patterns: a non-ASCII digit, a non-ASCII case variant (reported once per text).
-        self.exotic_ids = (len(expressions), len(expressions) + 1)
-        expressions += [_utf8_alternation(EXOTIC_DIGITS), _utf8_alternation(EXOTIC_CASE)]
-        flags += [hyperscan.HS_FLAG_SINGLEMATCH] * 2
+                    self.widths.append(len(rule.anchors[j]) if literal else None)
+                words = re.compile("|".join(map(re.escape, rule.anchors)), re.I) if rule.keyed and not literal else None
+                self.targets[ids[key]].append(_Target(i, lead, words))
+        # Per pattern id: its one rule when the candidate is just the trigger's start (most), else None.
+        self.plain = [t[0].rule if len(t) == 1 and t[0][1:] == ("", None) else None for t in self.targets]
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
 
     def scan(self, text: str) -> tuple[dict[int, list[int]], set[int]]:
-        """(rule index -> sorted candidate starts, in characters; the rules that must take ``re``
-        in this text: those whose triggers hold ``\\d``/``\\w`` when it has a non-ASCII digit, the
-        caseless ones when it has a character re folds to an ASCII letter)."""
-        lists: defaultdict[int, list[int]] = defaultdict(list)  # start offsets (bytes) per pattern id
-
-        def on_match(pattern_id: int, start: int, end: int, flags: int, context) -> None:
-            lists[pattern_id].append(start)
-
-        data = text.encode("utf-8", "surrogatepass")
-        self.db.scan(data, match_event_handler=on_match)
+        """(rule index -> sorted candidate starts; the rules that must take ``re`` in this text: those
+        whose triggers hold ``\\d``/``\\w`` when it has a non-ASCII digit, the caseless ones when it has a
+        character re folds to an ASCII letter)."""
+        hits: list[tuple[int, int, int]] = []
+        data, exotic = scan_bytes(text)
+        self.db.scan(data, match_event_handler=lambda pattern, start, end, flags, context: hits.append((pattern, start, end)))
         via_re: set[int] = set()
-        to_char = None
-        if len(data) != len(text):
-            to_char = _byte_to_char(data)
-            if lists.pop(self.exotic_ids[0], None):
-                via_re |= self.digit_rules
-            if lists.pop(self.exotic_ids[1], None):
-                via_re |= self.case_rules
-        by_rule: dict[int, list[int]] = {}
-        for pattern_id, offsets in lists.items():
-            if to_char is not None:
-                offsets = [to_char(b) for b in offsets]
-            for rule, deltas, expand in self.targets[pattern_id]:
-                starts = offsets
-                if expand:  # every start before the "://" (url-password: see EXPAND_RULES)
-                    starts = [q for b in offsets for q in range(b, text.find("://", b) - 1)]
-                elif deltas is not None:
-                    starts = [b + d for b in offsets for d in deltas]
-                by_rule.setdefault(rule, []).extend(starts)
+        if exotic & 1:
+            via_re |= self.digit_rules
+        if exotic & 2:
+            via_re |= self.case_rules
+        by_rule: defaultdict[int, list[int]] = defaultdict(list)
+        widths, plain, targets = self.widths, self.plain, self.targets
+        for pattern, start, end in hits:
+            width = widths[pattern]
+            if width is not None:
+                start = end - width
+            rule = plain[pattern]
+            if rule is not None:
+                by_rule[rule].append(start)
+                continue
+            for target in targets[pattern]:
+                if target.words is not None and not target.words.search(text, start, end):
+                    continue
+                if target.lead and text[start] not in target.lead:
+                    by_rule[target.rule].append(start + 1)
+                else:
+                    by_rule[target.rule].append(start)
         n = len(text)
         out = {}
         for rule, starts in by_rule.items():
@@ -170,25 +217,6 @@ class TriggerScanner:
                 starts.pop()
             out[rule] = starts
         return out, via_re
-
-
-_LEAD_BYTE = re.compile(rb"[\xc0-\xff]")
-
-
-def _byte_to_char(data: bytes) -> Callable[[int], int]:
-    """Byte offset -> character offset in UTF-8 ``data`` (exact at the first byte of a character)."""
-    leads, extra, total = [], [], 0  # first bytes of multi-byte characters; bytes beyond one, cumulated
-    for m in _LEAD_BYTE.finditer(data):
-        lead = data[m.start()]
-        total += 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3
-        leads.append(m.start())
-        extra.append(total)
-
-    def to_char(offset: int) -> int:
-        i = bisect.bisect_left(leads, offset)
-        return offset - (extra[i - 1] if i else 0)
-
-    return to_char
 
 
 def matches_at(regex: re.Pattern, text: str, starts: Sequence[int]) -> Iterator[re.Match]:
@@ -202,6 +230,26 @@ def matches_at(regex: re.Pattern, text: str, starts: Sequence[int]) -> Iterator[
             end = m.end()
             last_end = end if end > start else start + 1
             yield m
+
+
+def expand_matches(regex: re.Pattern, text: str, starts: Sequence[int]) -> Iterator[re.Match]:
+    """``matches_at`` for a URL rule (EXPAND_RULES), given the leftmost start of each scheme before "://".
+
+    The regex matches at such a start, or fails on what follows the "://", which is the same from
+    any later start: one try each. Only a scheme beginning inside the previous match is tried at
+    every later position, as finditer would."""
+    last_end = 0
+    for start in starts:
+        tries: Iterable[int] = (start,)
+        if start < last_end:
+            tries = range(last_end, text.find("://", start) - 1)
+        for at in tries:
+            m = regex.match(text, at)
+            if m is not None:
+                end = m.end()
+                last_end = end if end > at else at + 1
+                yield m
+                break
 
 
 @functools.lru_cache(maxsize=8)
@@ -232,6 +280,8 @@ def rule_matches(
             yield rule, rule.regex.finditer(text)
         elif rule.keyed:
             yield rule, keyed(rule, text, starts[i])
+        elif rule.name in EXPAND_RULES:
+            yield rule, expand_matches(rule.regex, text, starts[i])
         else:
             yield rule, matches_at(rule.regex, text, starts[i])
 
@@ -239,6 +289,9 @@ def rule_matches(
 def resolve_overlaps(found: Sequence[tuple[int, int, int, "PatternRule"]]) -> list[Span]:
     """Spans of ``(priority, start, end, rule)`` kept greedily by priority, longest first, then leftmost,
     dropping any that overlaps a kept one; sorted by start."""
+    by_start = sorted(found, key=lambda f: (f[1], f[2]))
+    if all(a[2] <= b[1] for a, b in zip(by_start, by_start[1:])):  # no overlap (most texts): all kept
+        return [Span(start, end, rule.category, rule.score) for _, start, end, rule in by_start]
     starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
     kept: list[tuple[int, int, "PatternRule"]] = []
     for _, start, end, rule in sorted(found, key=lambda f: (f[0], f[1] - f[2], f[1])):
@@ -247,7 +300,7 @@ def resolve_overlaps(found: Sequence[tuple[int, int, int, "PatternRule"]]) -> li
             continue
         starts.insert(i, start)
         kept.insert(i, (start, end, rule))
-    return sort_spans(Span(start, end, rule.category, rule.score) for start, end, rule in kept)
+    return [Span(start, end, rule.category, rule.score) for start, end, rule in kept]
 
 
 def pick_engine(engine: str) -> str:
