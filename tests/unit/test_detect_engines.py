@@ -35,6 +35,17 @@ EDGE_CASES = [
     "sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIE ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7",
     "curl -u elastic:P@ssw0rd$1 https://h:9200; mysql -u root -pS3cret! db; Authorization: token abc123def456ghi",
     "-----BEGIN RSA PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDAC4AWkdwKYSd8\n-----END RSA PRIVATE KEY-----",
+    # Secret manifests: upper-case kind line, Kelvin sign, blanks re takes as \\s beyond Hyperscan's.
+    "KIND: SECRET\ndata:\n  a: TFMwdExTMUNSVWRKVGlCRFJWSlU=\n# kind of\n",
+    "\u212aind: Secret\ndata:\n  a: TFMwdExTMUNSVWRKVGlCRFJWSlU=\n# kind\n",
+    "kind:\u3000Secret\ndata:\n  a: TFMwdExTMUNSVWRKVGlCRFJWSlU=\nkind:\x1c'secret'\n",
+    # JWK members with and without a key type in the text.
+    '{"kty": "RSA", "d": "X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH", \'q\':\'Zq9x8c7v6b5n4m3lQ1\'}',
+    '{"d": "X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH"}',
+    # Triggers that begin with context, at the very start; a scheme longer than a scheme can be.
+    "@octocat thanks (@hubot) by @mona\nfe80::1ff:fe23:4567:890a x",
+    "alice <alice@corp.io>\n- bob (bob@corp.io)",
+    "abcdefghijklmnopqrstuvwxyzab://u:Zq9x8c7v@h.io x+y://u:Zq9x8c7w@h.io",
     "",
 ]
 

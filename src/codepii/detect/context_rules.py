@@ -134,6 +134,11 @@ def _bare_login_ok(text: str, m: re.Match, bare_value_ok) -> bool:
     return bare_value_ok(m)
 
 
+def is_jwk(text: str) -> bool:
+    """Only inside a JSON Web Key (its key type member); the hyperscan engine finds the members themselves."""
+    return "kty" in text
+
+
 def password_call_ok(text: str, m: re.Match) -> bool:
     value = m.group("value")
     return "@" not in value and not is_placeholder(value) and not _ENV_NAME.fullmatch(value)
@@ -186,7 +191,7 @@ def context_rules(rule_type, operator: str, value: str, bare_value_ok) -> tuple:
     return (
         rule_type("url-username", "USERNAME", rx(URL_USERNAME), 0.85, 2, handle_ok, ("://",)),
         rule_type("password-call", "PASSWORD", rx(PASSWORD_CALL), 0.8, 3, password_call_ok, ("password(",), True),
-        rule_type("jwk-private-member", "KEY", rx(JWK_PRIVATE), 0.9, 1, None, ("kty",), scan=True),
+        rule_type("jwk-private-member", "KEY", rx(JWK_PRIVATE), 0.9, 1, None, ("kty",), gate=is_jwk),
         rule_type("code-host-user", "USERNAME", rx(CODE_HOST_USER), 0.8, 5, code_host_user_ok,
                   ("github.com/", "gitlab.com/", "bitbucket.org/", "twitter.com/")),
         rule_type("gist-user", "USERNAME", rx(GIST_USER), 0.85, 5, handle_ok, ("gist.github.com/",)),

@@ -114,6 +114,7 @@ def _host_colon_version(value: str) -> int | None:
     return addr.version if addr is not None and is_host_address(addr) else None
 
 
+@functools.lru_cache(maxsize=8192)
 def no_host_context(window: str) -> bool:
     """Do the characters before a quad (on its line) make it a version, an OID or a section number?"""
     stripped = window.rstrip()

@@ -54,7 +54,6 @@ class PatternRule:
     fold: bool = False
     keyed: bool = False  # the match starts a [\w.-] name holding an anchor: try only there (see _keyed_matches)
     gate: Callable[[str], bool] | None = None  # False: accept() rejects every match in this text, skip the rule
-    scan: bool = False  # hyperscan engine: finditer over the whole text when an anchor is present (prefilter.py)
     groups: tuple[str, ...] = field(init=False, compare=False, repr=False)  # the span's groups, first taking part wins
 
     def __post_init__(self) -> None:
@@ -203,7 +202,6 @@ def _anchor_regex(anchors: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(re.escape(a) for a in anchors))
 
 
-_PEM_FRAME = re.compile(r"-----[^-]+-----|\\n|\s")
 _CODE_VALUE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*)?")
 _DIGIT, _SPACE, _BRACKET = re.compile(r"\d"), re.compile(r"\s"), re.compile(r"[(\[{]")
 _SECRET_NAME_END = re.compile(r"(?i)(?:api|secret|token|access|private|auth|signing|client)[_.-]?(?:key|secret)?$")
@@ -214,9 +212,10 @@ _KEY_WORD_END = re.compile(r"(?:^|[_.-]|[a-z](?=K))(?i:key)$")
 
 def _pem_has_body(text: str, m: re.Match) -> bool:
     """At least 16 characters between the BEGIN and END lines, 16 of them not frame, blanks or escaped newlines."""
-    if len(m.group("body")) < 16:
+    body = m.group("body")
+    if len(body) < 16:
         return False
-    body = _PEM_FRAME.sub("", m.group())
+    body = "".join(body.replace("\\n", "").split())  # the body holds no frame ("-----"): blanks and "\\n" out
     return len(body) >= 16 and not is_placeholder(body)
 
 
@@ -278,19 +277,32 @@ def _password_ok(text: str, m: re.Match) -> bool:
 
 
 def _generic_secret_ok(text: str, m: re.Match) -> bool:
-    value, name = text[slice(*_value_span(m))], m.group("name")
-    if NOT_SECRET_NAMES.search(name) or not _bare_value_ok(m):
+    kind = _secret_name_kind(m.group("name"))
+    if kind is None or not _bare_value_ok(m):
         return False
-    if _SECRET_KEY_NAME.search(name) and m.group("value") is not None:
+    value = text[slice(*_value_span(m))]
+    if kind == "signing-key" and m.group("value") is not None:
         # A framework's signing key (Django/Flask SECRET_KEY): any real quoted value, random-looking or not.
         return len(value) >= 6 and not _SPACE.search(value) and not is_placeholder(value) and not _CONSTANT.fullmatch(value)
-    if _SECRET_NAME_END.search(name):
+    if kind in ("signing-key", "secret"):
         return looks_like_secret(value)
     # A bare "key" (dict keys, map keys are everywhere in code): a separate word
     # ("api_key", "ssh.key", "encryptionKey", "KEY"), and a long random value.
-    if not _KEY_WORD_END.search(name):
-        return False
     return len(value) >= 16 and any(c.isdigit() for c in value) and looks_like_secret(value, min_entropy=3.5)
+
+
+@functools.lru_cache(maxsize=4096)
+def _secret_name_kind(name: str) -> str | None:
+    """What a secret-assignment name says of its value: ``signing-key`` (``SECRET_KEY``), ``secret`` (a
+    name ending in a secret word), ``key`` (a separate word "key"), or None: no secret (public keys,
+    database and map keys, "monkey"). Names repeat across files: cached."""
+    if NOT_SECRET_NAMES.search(name):
+        return None
+    if _SECRET_KEY_NAME.search(name):
+        return "signing-key"
+    if _SECRET_NAME_END.search(name):
+        return "secret"
+    return "key" if _KEY_WORD_END.search(name) else None
 
 
 class PatternDetector(Detector):

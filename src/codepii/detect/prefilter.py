@@ -8,24 +8,27 @@ give. The output is the same, by construction:
 
 - a trigger is a prefix of its rule's regex without the lookarounds (a
   literal like ``AKIA``, or ``\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d`` for IPv4),
-  so every match of the rule starts where one of its triggers starts, plus a
-  fixed ``delta`` (``Q~`` sits 4 characters into an Azure secret). Hyperscan
-  reports the leftmost start of each trigger match; where the rule's regex
-  begins with a lookbehind that forbids starting inside a run of the trigger's
-  characters (emails, IPs, JWTs), that leftmost start is the match's start;
+  so every match of the rule starts where one of its triggers starts (or one
+  character later, for a trigger that begins with the context its rule's
+  lookbehind forbids: see TRIGGERS). Hyperscan reports the leftmost start of
+  each trigger match; where the rule's regex begins with a lookbehind that
+  forbids starting inside a run of the trigger's characters (emails, IPs,
+  JWTs), that leftmost start is the match's start;
 - ``matches_at`` walks the candidate starts in order and skips those inside
   the previous match, which is exactly what ``finditer`` returns when the
   candidates include every position where the regex matches;
 - assignment rules (``keyed``) take their secret-word hits from the trigger
   pass and keep their own name walk (``patterns._keyed_matches``);
-- ``scan`` rules (a Kubernetes ``data:`` value, whose match holds no literal)
-  run ``finditer`` over the text when their gate literal is present, as before.
+- ``SCAN_RULES`` (a Kubernetes ``data:`` value, whose match holds no literal)
+  run ``finditer`` over a text whose trigger (a Secret's ``kind:`` line) fired.
 
-Hyperscan scans bytes and knows ASCII only: a text is scanned as UTF-8 and
-offsets are mapped back to characters; a text holding a character that
+Hyperscan scans bytes and knows ASCII only: a text is scanned with one byte
+per character (``scan_bytes``: every character beyond ASCII is a byte above
+0x7F, in no ASCII class and in every negated one, as each byte of its UTF-8
+form would be), so offsets need no mapping; a text holding a character that
 Python's ``re`` treats as a digit or as a case variant of an ASCII letter
 (Arabic-Indic digits, the Kelvin sign, dotless i, long s) takes the ``re``
-engine (``needs_re``), so the two engines never differ.
+engine for the rules concerned (``via_re``), so the two engines never differ.
 """
 from __future__ import annotations
 
@@ -94,6 +97,11 @@ TRIGGERS: dict[str, tuple[tuple[str, str], ...]] = {
     # An @handle not after a name character, "@", "." or "/" (not an address, a decorator's attribute or a path).
     "credit-handle": ((r"(?:^|[^\w@./])@[A-Za-z0-9]", "@"),),
     # A line "handle <email>": the match starts at the line (at the text's start, or after its newline).
+    # A member of a JSON Web Key holding a private value (the rule's gate asks for "kty" in the text).
+    "jwk-private-member": ((r"[\"'](?:d|p|q|dp|dq|qi|k)[\"'][ \t]*:[ \t]*[\"'][A-Za-z0-9_\-]{16}", ""),),
+    # The kind line of a Kubernetes Secret manifest (the rule's gate checks it exactly; what re's \s takes
+    # beyond Hyperscan's: \x1c-\x1f and characters beyond ASCII): the rule then runs over the text (SCAN_RULES).
+    "k8s-secret-data": ((r"(?i)kind:[\s\x1c-\x1f\x80-\xff]*[\"']?secret", ""),),
     "authors-handle": ((r"(?:^|\n)[ \t]*[\-*+]?[ \t]*[A-Za-z0-9][\w.\-]*[ \t]+[<(][A-Za-z0-9._%+\-:]*@", " \t-*+" + _ALNUM),),
 }
 # Rules run with finditer over the whole text when a trigger (their gate literal) is present.
@@ -158,7 +166,7 @@ class TriggerScanner:
         self.targets: list[list[_Target]] = []  # per pattern id: the rules sharing that pattern
         self.widths: list[int | None] = []  # per pattern id: a literal's length, None when its start is tracked
         self.digit_rules = {i for i, r in enumerate(self.rules) if any("\\d" in p or "\\w" in p for p, _ in triggers_of(r))}
-        self.case_rules = {i for i, r in enumerate(self.rules) if r.fold}
+        self.case_rules = {i for i, r in enumerate(self.rules) if r.fold or any("(?i" in p for p, _ in triggers_of(r))}
         ids: dict[tuple[bytes, int], int] = {}
         for i, rule in enumerate(self.rules):
             literal = rule.name not in TRIGGERS
@@ -276,7 +284,7 @@ def rule_matches(
             matches = by_re(rule, text)
             if matches is not None:
                 yield rule, matches
-        elif rule.scan or rule.name in SCAN_RULES:
+        elif rule.name in SCAN_RULES:
             yield rule, rule.regex.finditer(text)
         elif rule.keyed:
             yield rule, keyed(rule, text, starts[i])
