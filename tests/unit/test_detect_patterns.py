@@ -176,7 +176,7 @@ def test_keyed_matching_equals_finditer():
     for text in texts:
         for rule in rules:
             expected = [(m.start(), m.end()) for m in rule.regex.finditer(text)]
-            got = [(m.start(), m.end()) for m in _keyed_matches(rule, text, text.lower())]
+            got = [(m.start(), m.end()) for m in _keyed_matches(rule, text)]
             assert got == expected
             n_matches += len(got)
     assert n_matches >= 8

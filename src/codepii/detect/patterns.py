@@ -40,7 +40,7 @@ class PatternRule:
     """One regex; the named group ``value`` (or the whole match) becomes a span of ``category``.
 
     ``priority``: lower wins when spans of two rules overlap. ``anchors``: literals
-    of which every match holds one (looked up in the lower-cased text when
+    of which every match holds one (ignoring case, as ``re.I`` does, when
     ``fold``); a text with none of them skips the regex, a fast C substring test.
     """
 
@@ -162,7 +162,7 @@ NOT_SECRET_NAMES = re.compile(
 EMAIL = r"(?<![\w.%+-])(?P<value>[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])"
 
 
-def _keyed_matches(rule: PatternRule, text: str, lower: str | None, hits: Sequence[int] | None = None) -> Iterator[re.Match]:
+def _keyed_matches(rule: PatternRule, text: str, hits: Sequence[int] | None = None) -> Iterator[re.Match]:
     """``rule.regex.finditer(text)`` for an assignment rule, trying only the names that hold an anchor.
 
     Every match starts where a run of name characters starts (the regex's
@@ -170,13 +170,10 @@ def _keyed_matches(rule: PatternRule, text: str, lower: str | None, hits: Sequen
     start of each run around an anchor, and skipping starts inside the previous
     match as finditer does, gives the same matches without trying every
     position of the text. ``hits``: the sorted anchor offsets, when known
-    (prefilter.py); else found in ``lower``.
+    (prefilter.py); else found here, ignoring case as re does for ``fold`` rules.
     """
     if hits is None:
-        if len(lower) != len(text):  # lower() changed some offsets (rare Unicode): no shortcut
-            yield from rule.regex.finditer(text)
-            return
-        hits = [hit.start() for hit in _anchor_regex(rule.anchors).finditer(lower)]
+        hits = [hit.start() for hit in _anchor_regex(rule.anchors, rule.fold).finditer(text)]
     last_end, tried = 0, -1
     prev_hit, prev_start = -1, -1
     for hit in hits:
@@ -198,8 +195,9 @@ def _keyed_matches(rule: PatternRule, text: str, lower: str | None, hits: Sequen
 
 
 @functools.lru_cache(maxsize=None)
-def _anchor_regex(anchors: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(re.escape(a) for a in anchors))
+def _anchor_regex(anchors: tuple[str, ...], fold: bool) -> re.Pattern:
+    """Any of the anchors; ignoring case as ``re.I`` does ("AUTHORıZATION" holds "authorization")."""
+    return re.compile("|".join(re.escape(a) for a in anchors), re.I if fold else 0)
 
 
 _CODE_VALUE = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(.*)?")
@@ -356,12 +354,10 @@ class PatternDetector(Detector):
 
             if self._scanner is None or self._scanner.rules != self.rules:
                 self._scanner = prefilter.scanner_for(tuple(self.rules))
-            keyed = lambda rule, t, hits: _keyed_matches(rule, t, None, hits)  # noqa: E731
-            yield from prefilter.rule_matches(self._scanner, text, keyed, _re_matches)
+            yield from prefilter.rule_matches(self._scanner, text, _keyed_matches)
             return
-        lowered: dict[str, str] = {}
         for rule in self.rules:
-            matches = _re_matches(rule, text, lowered)
+            matches = _re_matches(rule, text)
             if matches is not None:
                 yield rule, matches
 
@@ -376,18 +372,15 @@ class PatternDetector(Detector):
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _re_matches(rule: PatternRule, text: str, lowered: dict[str, str] | None = None) -> Iterator[re.Match] | None:
-    """The ``re`` engine: ``rule``'s matches in ``text``, or None when its anchors are absent.
-    ``lowered`` caches ``text.lower()`` across the rules of one text."""
-    lowered = {} if lowered is None else lowered
-    if rule.fold and "lower" not in lowered:
-        lowered["lower"] = text.lower()
-    lower = lowered.get("lower")
+def _re_matches(rule: PatternRule, text: str) -> Iterator[re.Match] | None:
+    """The ``re`` engine: ``rule``'s matches in ``text``, or None when its anchors are absent."""
     if rule.anchors:
-        haystack = lower if rule.fold else text
-        if not any(a in haystack for a in rule.anchors):
+        if rule.fold:
+            if _anchor_regex(rule.anchors, True).search(text) is None:
+                return None
+        elif not any(a in text for a in rule.anchors):
             return None
-    return _keyed_matches(rule, text, lower) if rule.keyed else rule.regex.finditer(text)
+    return _keyed_matches(rule, text) if rule.keyed else rule.regex.finditer(text)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -23,12 +23,12 @@ give. The output is the same, by construction:
   run ``finditer`` over a text whose trigger (a Secret's ``kind:`` line) fired.
 
 Hyperscan scans bytes and knows ASCII only: a text is scanned with one byte
-per character (``scan_bytes``: every character beyond ASCII is a byte above
-0x7F, in no ASCII class and in every negated one, as each byte of its UTF-8
-form would be), so offsets need no mapping; a text holding a character that
-Python's ``re`` treats as a digit or as a case variant of an ASCII letter
-(Arabic-Indic digits, the Kelvin sign, dotless i, long s) takes the ``re``
-engine for the rules concerned (``via_re``), so the two engines never differ.
+per character (``scan_bytes``: a character beyond ASCII is a byte above 0x7F,
+in no ASCII class and in every negated one, as each byte of its UTF-8 form
+would be; one that Python's ``re`` treats as a digit or as a case variant of
+an ASCII letter, such as Arabic-Indic digits, the Kelvin sign, dotless i or
+long s, is scanned as that digit or letter), so offsets need no mapping and
+the two engines never differ.
 """
 from __future__ import annotations
 
@@ -38,7 +38,6 @@ import functools
 import logging
 import re
 import string
-import threading
 from collections import defaultdict
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
@@ -110,34 +109,31 @@ SCAN_RULES = frozenset({"k8s-secret-data"})
 # lookbehind, so after an earlier match ending inside "ab+cd://", finditer may start at "c"
 # (expand_matches).
 EXPAND_RULES = frozenset({"url-password", "url-username"})
-# Characters that re matches as a digit (every decimal digit beyond ASCII lies above U+00FF and below
-# U+20000), or as an ASCII letter when ignoring case; all lie above U+00FF.
-EXOTIC_DIGITS = frozenset(chr(c) for c in range(0x100, 0x20000) if chr(c).isdecimal())
-EXOTIC_CASE = frozenset("\u0130\u0131\u017f\u212a")
+# Characters beyond Latin-1 that re matches as a digit (every decimal digit beyond ASCII lies above U+00FF
+# and below U+20000) or, ignoring case, as an ASCII letter: the scan sees them as "0" and as that letter.
+SCAN_AS = {**{c: "0" for c in map(chr, range(0x100, 0x20000)) if c.isdecimal()}, "\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
 _ONE_BYTE = "codepii.one-byte"
-_seen = threading.local()  # what _one_byte met in the text being encoded: 1 a digit, 2 a case variant
 
 
 def _one_byte(error: UnicodeEncodeError) -> tuple[str, int]:
-    """Encode error handler: each character beyond Latin-1 becomes the byte 0x80, so offsets stay put."""
+    """Encode error handler: a character beyond Latin-1 becomes the byte 0x80 (or its SCAN_AS), one byte each."""
     run = error.object[error.start : error.end]
-    _seen.flags = getattr(_seen, "flags", 0) | (not EXOTIC_DIGITS.isdisjoint(run)) | (not EXOTIC_CASE.isdisjoint(run)) << 1
-    return "\x80" * (error.end - error.start), error.end
+    if SCAN_AS.keys().isdisjoint(run):
+        return "\x80" * len(run), error.end
+    return "".join(SCAN_AS.get(c, "\x80") for c in run), error.end
 
 
 codecs.register_error(_ONE_BYTE, _one_byte)
 
 
-def scan_bytes(text: str) -> tuple[bytes, int]:
-    """(``text`` as one byte per character: ASCII as itself, every other character a byte of 0x80-0xFF;
-    1 when it holds a non-ASCII digit | 2 when it holds a character re folds to an ASCII letter).
+def scan_bytes(text: str) -> bytes:
+    """``text`` as Hyperscan scans it, one byte per character: a byte offset is the character offset.
 
-    Hyperscan's classes are ASCII (``\\w``, ``\\d``, ``[A-Z]``): a byte above 0x7F is in none of them and
-    in every negated one, as each byte of a character's UTF-8 encoding would be; and a byte offset is
-    the character offset, with no mapping back."""
-    _seen.flags = 0
-    data = text.encode("latin-1", _ONE_BYTE)
-    return data, _seen.flags
+    Hyperscan's classes are ASCII (``\\w``, ``\\d``, ``[A-Z]``, caseless letters). A character beyond
+    ASCII is a byte above 0x7F, in no ASCII class and in every negated one, as each byte of its UTF-8 form
+    would be; those that Python's ``re`` reads as a digit or (ignoring case) as an ASCII letter are that
+    digit or letter (SCAN_AS), so a trigger never misses what a rule's regex matches."""
+    return text.encode("latin-1", _ONE_BYTE)
 
 
 def triggers_of(rule: "PatternRule") -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -165,8 +161,6 @@ class TriggerScanner:
         expressions, flags = [], []
         self.targets: list[list[_Target]] = []  # per pattern id: the rules sharing that pattern
         self.widths: list[int | None] = []  # per pattern id: a literal's length, None when its start is tracked
-        self.digit_rules = {i for i, r in enumerate(self.rules) if any("\\d" in p or "\\w" in p for p, _ in triggers_of(r))}
-        self.case_rules = {i for i, r in enumerate(self.rules) if r.fold or any("(?i" in p for p, _ in triggers_of(r))}
         ids: dict[tuple[bytes, int], int] = {}
         for i, rule in enumerate(self.rules):
             literal = rule.name not in TRIGGERS
@@ -188,18 +182,10 @@ class TriggerScanner:
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
 
-    def scan(self, text: str) -> tuple[dict[int, list[int]], set[int]]:
-        """(rule index -> sorted candidate starts; the rules that must take ``re`` in this text: those
-        whose triggers hold ``\\d``/``\\w`` when it has a non-ASCII digit, the caseless ones when it has a
-        character re folds to an ASCII letter)."""
+    def scan(self, text: str) -> dict[int, list[int]]:
+        """Rule index -> the sorted candidate starts of the rule in ``text`` (rules without any left out)."""
         hits: list[tuple[int, int, int]] = []
-        data, exotic = scan_bytes(text)
-        self.db.scan(data, match_event_handler=lambda pattern, start, end, flags, context: hits.append((pattern, start, end)))
-        via_re: set[int] = set()
-        if exotic & 1:
-            via_re |= self.digit_rules
-        if exotic & 2:
-            via_re |= self.case_rules
+        self.db.scan(scan_bytes(text), match_event_handler=lambda pattern, start, end, flags, context: hits.append((pattern, start, end)))
         by_rule: defaultdict[int, list[int]] = defaultdict(list)
         widths, plain, targets = self.widths, self.plain, self.targets
         for pattern, start, end in hits:
@@ -224,7 +210,7 @@ class TriggerScanner:
             while starts and starts[-1] >= n:
                 starts.pop()
             out[rule] = starts
-        return out, via_re
+        return out
 
 
 def matches_at(regex: re.Pattern, text: str, starts: Sequence[int]) -> Iterator[re.Match]:
@@ -269,22 +255,15 @@ def rule_matches(
     scanner: TriggerScanner,
     text: str,
     keyed: Callable[["PatternRule", str, Sequence[int]], Iterator[re.Match]],
-    by_re: Callable[["PatternRule", str], Iterator[re.Match] | None],
 ) -> Iterator[tuple["PatternRule", Iterator[re.Match]]]:
     """(rule, its matches in ``text``) for the rules, in order, that can match at all.
 
-    ``keyed``: the assignment rules' matcher given anchor hits; ``by_re``: the
-    ``re`` engine's matches of one rule (None: none), for the rules that non-ASCII
-    characters put out of the triggers' reach.
+    ``keyed``: the assignment rules' matcher given anchor hits.
     """
-    starts, via_re = scanner.scan(text)
-    for i in sorted(starts.keys() | via_re) if via_re else sorted(starts):
+    starts = scanner.scan(text)
+    for i in sorted(starts):
         rule = scanner.rules[i]
-        if i in via_re:
-            matches = by_re(rule, text)
-            if matches is not None:
-                yield rule, matches
-        elif rule.name in SCAN_RULES:
+        if rule.name in SCAN_RULES:
             yield rule, rule.regex.finditer(text)
         elif rule.keyed:
             yield rule, keyed(rule, text, starts[i])
