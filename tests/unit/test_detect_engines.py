@@ -46,6 +46,11 @@ EDGE_CASES = [
     "@octocat thanks (@hubot) by @mona\nfe80::1ff:fe23:4567:890a x",
     "alice <alice@corp.io>\n- bob (bob@corp.io)",
     "abcdefghijklmnopqrstuvwxyzab://u:Zq9x8c7v@h.io x+y://u:Zq9x8c7w@h.io",
+    # Assignments whose name the scan walks back to: declared types, brackets, quotes, two-character operators.
+    'var password string = "hunter22x"; headers["api_token"] = "Zq9x8c7v6b5n4m3l"; ApiKey String := "Zq9x8c7v6b5n4m3lQ"',
+    "secret.key.= 'Zq9x8c7v6b5n4m3l' <password>Tr0ub4dor</password> (\"user\", \"alice\") db_user: bob_smith\n",
+    "mystr = 'x' token_str\t=\t'Zq9x8c7v6b5n4m3l' key str = 'Zq9x8c7v6b5n4m3lA' a.pass+= 'hunter2x' x?=1 auth_key ?= 'Zq9x8c7v6b5n4m3lB'",
+    "jo@corp.io@x.io .bob@corp.io _al@corp.io é@corp.io a@b @@x.io " + "b" * 64 + "@corp.io " + "c" * 65 + "@corp.io",
     "",
 ]
 

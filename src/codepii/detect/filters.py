@@ -11,6 +11,7 @@ pattern detector.
 """
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import re
@@ -66,9 +67,16 @@ def shannon_entropy(value: str) -> float:
     """Bits per character of the value's character distribution."""
     if not value:
         return 0.0
-    counts = Counter(value)
     n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
+    if n > 256:  # the terms of longer values are not kept (about 1 MB up to 256)
+        return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+    return sum(map(_entropy_terms(n).__getitem__, Counter(value).values()))
+
+
+@functools.lru_cache(maxsize=None)
+def _entropy_terms(n: int) -> tuple[float, ...]:
+    """``-c/n * log2(c/n)`` for c = 0..n, each computed as shannon_entropy sums it (the same floats)."""
+    return (0.0,) + tuple(-c / n * math.log2(c / n) for c in range(1, n + 1))
 
 
 def is_placeholder(value: str) -> bool:

@@ -352,14 +352,10 @@ class PatternDetector(Detector):
         if self.engine == "hyperscan":
             from . import prefilter
 
-            if self._scanner is None or self._scanner.rules != self.rules:
+            if self._scanner is None or self._scanner.rules != self.rules:  # rules replaced: a new scanner
                 self._scanner = prefilter.scanner_for(tuple(self.rules))
-            yield from prefilter.rule_matches(self._scanner, text, _keyed_matches)
-            return
-        for rule in self.rules:
-            matches = _re_matches(rule, text)
-            if matches is not None:
-                yield rule, matches
+            return prefilter.rule_matches(self._scanner, text, _keyed_matches)
+        return ((rule, m) for rule in self.rules if (m := _re_matches(rule, text)) is not None)
 
     def _kind_checks(self) -> dict[str, Callable[[str, int, int], bool]]:
         """The checks every span of a category passes, whatever its rule: ``(text, start, end) -> keep``."""

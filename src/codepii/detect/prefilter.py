@@ -36,6 +36,7 @@ import bisect
 import codecs
 import functools
 import logging
+import operator
 import re
 import string
 from collections import defaultdict
@@ -65,43 +66,94 @@ ASSIGN_WORDS = "pass|pwd|key|token|secret|cred|auth|user|login|uname"
 # any other character starts the match at the next one. Rules not listed use their literal anchors.
 _ALNUM = string.ascii_letters + string.digits
 _HEX = string.hexdigits
-TRIGGERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "email": ((r"[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@", ""),),
-    "ipv4": ((r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d", ""),),
+_LOCAL_PART = frozenset(_ALNUM + "._%+-")
+
+
+def _email_start(text: str, end: int) -> int:
+    """The start of the local part before the "@" (trigger "@" + the domain's first character): the
+    match's only possible start, as EMAIL's lookbehind refuses one inside a run of local-part characters."""
+    at = end - 2
+    i, stop = at, max(0, at - 64)
+    while i > stop and text[i - 1] in _LOCAL_PART:
+        i -= 1
+    return i if i < at else -1
+
+
+def _name_start(text: str, end: int) -> int:
+    """The start of the name before an assignment trigger's operator (which ends at ``end``): back over
+    the operator, blanks, a declared type ("var t string ="), "]" and a quote, then the name."""
+    i = end - 1
+    while i > 0 and text[i - 1] in "=:,>?+.":
+        i -= 1
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    if j > 0 and text[j - 1] in " \t" and text[j:i].lower() in ("string", "str", "const"):
+        i = j
+        while i > 0 and text[i - 1] in " \t":
+            i -= 1
+    if i > 0 and text[i - 1] == "]":
+        i -= 1
+    if i > 0 and text[i - 1] in "\"'`":
+        i -= 1
+    start = i
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
+        start -= 1
+    return start if start < i else -1
+
+
+class Trigger(NamedTuple):
+    """A Hyperscan pattern that fires where its rule can match. ``lead``: see TRIGGERS. ``locate``:
+    the trigger is scanned without start tracking (cheaper) and ``locate(text, end)`` gives the
+    candidate start from where the trigger ends (-1: none)."""
+
+    pattern: str
+    lead: str = ""
+    locate: Callable[[str, int], int] | None = None
+
+
+TRIGGERS: dict[str, tuple[Trigger, ...]] = {
+    # "@" and the domain's first character; the local part is walked back in Python (start tracking
+    # over a 64-character class cost a third of the scan).
+    "email": (Trigger(r"@[A-Za-z0-9]", locate=_email_start),),
+    "ipv4": (Trigger(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d"),),
     # The lookbehind of IPV6_RE as a consumed character: the match starts at it or after it.
-    "ipv6": ((r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", _HEX + ":"),),
-    # user:password@ after the scheme (unbounded: the bytes of a UTF-8 character are several).
-    "url-password": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@", ""),),
-    "url-username": ((r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+(?::[^\s:/@'\"<>]*)?@", ""),),
-    "password-assignment": ((_ASSIGN.format(ASSIGN_WORDS), ""),),
-    "secret-assignment": ((_ASSIGN.format(ASSIGN_WORDS), ""),),
-    "username-assignment": ((_ASSIGN.format(ASSIGN_WORDS), ""),),
+    "ipv6": (Trigger(r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", _HEX + ":"),),
+    # user:password@ after the scheme.
+    "url-password": (Trigger(r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@"),),
+    "url-username": (Trigger(r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+(?::[^\s:/@'\"<>]*)?@"),),
+    # The assignment's end; the name is walked back in Python (see _ASSIGN).
+    "password-assignment": (Trigger(_ASSIGN.format(ASSIGN_WORDS), locate=_name_start),),
+    "secret-assignment": (Trigger(_ASSIGN.format(ASSIGN_WORDS), locate=_name_start),),
+    "username-assignment": (Trigger(_ASSIGN.format(ASSIGN_WORDS), locate=_name_start),),
     "ssh-public-key": tuple(
-        (re.escape(w), "") for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
+        Trigger(re.escape(w)) for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
     ),
-    "aws-access-key-id": ((r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}", ""),),
-    "azure-ad-client-secret": ((r"[A-Za-z0-9_~.]{3}\dQ~", ""),),
-    "github-token": ((r"gh[pousr]_[A-Za-z0-9]{36}", ""),),
-    "gitlab-token": ((r"gl(?:pat|dt|ptt|rt|oas|cbt|ffct|ft|imt|agent|soat|sa|c)-", ""),),
-    "slack-token": ((r"xox[abposre]", ""),),
-    "stripe-secret-key": ((r"(?:sk|rk)_(?:test|live|prod)_", ""),),
-    "openai-key": ((r"sk-(?:proj-|svcacct-|admin-|[0-9A-Za-z]{20}T3BlbkFJ)", ""),),
-    "twilio-key": ((r"SK[0-9a-fA-F]{32}", ""),),
-    "mailgun-key": ((r"key-[0-9a-f]{32}", ""),),
-    "digitalocean-token": ((r"do[opr]_v1_", ""),),
-    "shopify-token": ((r"shp(?:ss|at|ca|pa)_", ""),),
-    "databricks-token": ((r"dapi[a-f0-9]{32}", ""),),
-    "npm-token": ((r"npm_[A-Za-z0-9]{36}", ""),),
-    "jwt": ((r"ey[A-Za-z0-9_\-]{10,}={0,2}\.ey", ""),),
+    "aws-access-key-id": (Trigger(r"(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}"),),
+    "azure-ad-client-secret": (Trigger(r"[A-Za-z0-9_~.]{3}\dQ~"),),
+    "github-token": (Trigger(r"gh[pousr]_[A-Za-z0-9]{36}"),),
+    "gitlab-token": (Trigger(r"gl(?:pat|dt|ptt|rt|oas|cbt|ffct|ft|imt|agent|soat|sa|c)-"),),
+    "slack-token": (Trigger(r"xox[abposre]"),),
+    "stripe-secret-key": (Trigger(r"(?:sk|rk)_(?:test|live|prod)_"),),
+    "openai-key": (Trigger(r"sk-(?:proj-|svcacct-|admin-|[0-9A-Za-z]{20}T3BlbkFJ)"),),
+    "twilio-key": (Trigger(r"SK[0-9a-fA-F]{32}"),),
+    "mailgun-key": (Trigger(r"key-[0-9a-f]{32}"),),
+    "digitalocean-token": (Trigger(r"do[opr]_v1_"),),
+    "shopify-token": (Trigger(r"shp(?:ss|at|ca|pa)_"),),
+    "databricks-token": (Trigger(r"dapi[a-f0-9]{32}"),),
+    "npm-token": (Trigger(r"npm_[A-Za-z0-9]{36}"),),
+    "jwt": (Trigger(r"ey[A-Za-z0-9_\-]{10,}={0,2}\.ey"),),
     # An @handle not after a name character, "@", "." or "/" (not an address, a decorator's attribute or a path).
-    "credit-handle": ((r"(?:^|[^\w@./])@[A-Za-z0-9]", "@"),),
-    # A line "handle <email>": the match starts at the line (at the text's start, or after its newline).
+    "credit-handle": (Trigger(r"(?:^|[^\w@./])@[A-Za-z0-9]", "@"),),
     # A member of a JSON Web Key holding a private value (the rule's gate asks for "kty" in the text).
-    "jwk-private-member": ((r"[\"'](?:d|p|q|dp|dq|qi|k)[\"'][ \t]*:[ \t]*[\"'][A-Za-z0-9_\-]{16}", ""),),
+    "jwk-private-member": (Trigger(r"[\"'](?:d|p|q|dp|dq|qi|k)[\"'][ \t]*:[ \t]*[\"'][A-Za-z0-9_\-]{16}"),),
     # The kind line of a Kubernetes Secret manifest (the rule's gate checks it exactly; what re's \s takes
     # beyond Hyperscan's: \x1c-\x1f and characters beyond ASCII): the rule then runs over the text (SCAN_RULES).
-    "k8s-secret-data": ((r"(?i)kind:[\s\x1c-\x1f\x80-\xff]*[\"']?secret", ""),),
-    "authors-handle": ((r"(?:^|\n)[ \t]*[\-*+]?[ \t]*[A-Za-z0-9][\w.\-]*[ \t]+[<(][A-Za-z0-9._%+\-:]*@", " \t-*+" + _ALNUM),),
+    "k8s-secret-data": (Trigger(r"(?i)kind:[\s\x1c-\x1f\x80-\xff]*[\"']?secret"),),
+    # A line "handle <email>": the match starts at the line (at the text's start, or after its newline).
+    "authors-handle": (Trigger(r"(?:^|\n)[ \t]*[\-*+]?[ \t]*[A-Za-z0-9][\w.\-]*[ \t]+[<(][A-Za-z0-9._%+\-:]*@", " \t-*+" + _ALNUM),),
 }
 # Rules run with finditer over the whole text when a trigger (their gate literal) is present.
 SCAN_RULES = frozenset({"k8s-secret-data"})
@@ -136,15 +188,16 @@ def scan_bytes(text: str) -> bytes:
     return text.encode("latin-1", _ONE_BYTE)
 
 
-def triggers_of(rule: "PatternRule") -> tuple[tuple[str, tuple[int, ...]], ...]:
+def triggers_of(rule: "PatternRule") -> tuple[Trigger, ...]:
     if rule.name in TRIGGERS:
         return TRIGGERS[rule.name]
-    return tuple((re.escape(a), "") for a in rule.anchors)
+    return tuple(Trigger(re.escape(a)) for a in rule.anchors)
 
 
 class _Target(NamedTuple):
     rule: int  # index in TriggerScanner.rules
     lead: str  # the characters a match can start with when the trigger begins with context (see TRIGGERS); "": none
+    locate: Callable[[str, int], int] | None  # the start from the trigger's end (Trigger.locate)
     words: re.Pattern | None  # keyed rules sharing a trigger: the hit is the rule's when one of its anchors is in it
 
 
@@ -166,8 +219,9 @@ class TriggerScanner:
             literal = rule.name not in TRIGGERS
             if literal and not all(a.isascii() for a in rule.anchors):
                 raise ValueError(f"pattern rule {rule.name}: anchors must be ASCII (the scan sees other characters as 0x80-0xFF)")
-            for j, (pattern, lead) in enumerate(triggers_of(rule)):
-                flag = (0 if literal else hyperscan.HS_FLAG_SOM_LEFTMOST) | (hyperscan.HS_FLAG_CASELESS if rule.fold else 0)
+            for j, (pattern, lead, locate) in enumerate(triggers_of(rule)):
+                tracked = not literal and locate is None
+                flag = (hyperscan.HS_FLAG_SOM_LEFTMOST if tracked else 0) | (hyperscan.HS_FLAG_CASELESS if rule.fold else 0)
                 key = (pattern.encode(), flag)
                 if key not in ids:
                     ids[key] = len(expressions)
@@ -176,9 +230,9 @@ class TriggerScanner:
                     self.targets.append([])
                     self.widths.append(len(rule.anchors[j]) if literal else None)
                 words = re.compile("|".join(map(re.escape, rule.anchors)), re.I) if rule.keyed and not literal else None
-                self.targets[ids[key]].append(_Target(i, lead, words))
+                self.targets[ids[key]].append(_Target(i, lead, locate, words))
         # Per pattern id: its one rule when the candidate is just the trigger's start (most), else None.
-        self.plain = [t[0].rule if len(t) == 1 and t[0][1:] == ("", None) else None for t in self.targets]
+        self.plain = [t[0].rule if len(t) == 1 and t[0][1:] == ("", None, None) else None for t in self.targets]
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
 
@@ -196,7 +250,14 @@ class TriggerScanner:
             if rule is not None:
                 by_rule[rule].append(start)
                 continue
+            located = -1
             for target in targets[pattern]:
+                if target.locate is not None:
+                    if located < 0:
+                        located = target.locate(text, end)
+                        if located < 0:
+                            break
+                    start = located
                 if target.words is not None and not target.words.search(text, start, end):
                     continue
                 if target.lead and text[start] not in target.lead:
@@ -206,7 +267,8 @@ class TriggerScanner:
         n = len(text)
         out = {}
         for rule, starts in by_rule.items():
-            starts = sorted(set(starts))
+            if len(starts) > 1:
+                starts = sorted(set(starts))
             while starts and starts[-1] >= n:
                 starts.pop()
             out[rule] = starts
@@ -273,10 +335,13 @@ def rule_matches(
             yield rule, matches_at(rule.regex, text, starts[i])
 
 
+_START_END = operator.itemgetter(1, 2)
+
+
 def resolve_overlaps(found: Sequence[tuple[int, int, int, "PatternRule"]]) -> list[Span]:
     """Spans of ``(priority, start, end, rule)`` kept greedily by priority, longest first, then leftmost,
     dropping any that overlaps a kept one; sorted by start."""
-    by_start = sorted(found, key=lambda f: (f[1], f[2]))
+    by_start = sorted(found, key=_START_END)
     if all(a[2] <= b[1] for a, b in zip(by_start, by_start[1:])):  # no overlap (most texts): all kept
         return [Span(start, end, rule.category, rule.score) for _, start, end, rule in by_start]
     starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
