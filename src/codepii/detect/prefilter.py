@@ -48,18 +48,17 @@ from ..spans import Span
 if TYPE_CHECKING:
     from .patterns import PatternRule
 
-# A name's secret or login word, what the assignment rules let follow it to the end of the name (the
-# rest of "passw(or)d", "passphrase", "credential(s)", "auth_key", "user_name", then a suffix such as
-# "_string" or "_2"), a quote or bracket, a declared type, blanks, then an operator of patterns._OPERATOR
-# ("=", "=>", ":", ":=", "::=", ",", "?=", ".=", "+=", or ">" closing an XML tag).
-_ASSIGN = (
-    r"(?:{})(?:[_.\-]?(?:string|str|value|val|key|secret|name|w(?:or)?d|phrase|entials?|s|\d{{1,3}})){{0,3}}"
+# How the name of an assignment rule ends (patterns.PASSWORD_ASSIGN, SECRET_ASSIGN and
+# context_rules.USERNAME_ASSIGN_NAME: a password, secret or login word, for secrets an optional suffix
+# such as "_string" or "_2"), then a quote or bracket, a declared type, blanks and an operator of
+# patterns._OPERATOR ("=", "=>", ":", ":=", "::=", ",", "?=", ".=", "+=", or ">" closing an XML tag).
+# Scanned without start tracking: the name is walked back from the operator (_name_start), and a hit
+# goes to the rules whose anchors the name holds (TriggerScanner.scan).
+ASSIGN_TRIGGER = (
+    r"(?:pass(?:w(?:or)?d|phrase)?|pwd|key|token|secret|cred(?:entials?|s)?|auth|user(?:[_.\-]?name)?|login|uname)"
+    r"(?:[_.\-]?(?:string|str|value|val|\d{1,3}))?"
     r"[\"'`]?\]?(?:[ \t]+(?:string|str|const))?[ \t]*(?:[=:,>]|[?.+]=)"
 )
-# The secret and login words of the assignment rules (keyed): one trigger pattern for the three rules
-# (several such patterns with start-of-match tracking take Hyperscan seconds to compile); a hit goes to
-# the rules whose anchors occur in the trigger's match (TriggerScanner.scan).
-ASSIGN_WORDS = "pass|pwd|key|token|secret|cred|auth|user|login|uname"
 # Trigger patterns per rule: (Hyperscan regex, lead). The match starts where the trigger starts, or, for a
 # trigger that begins with one character of context (what the rule's lookbehind forbids, or a newline),
 # one character later: ``lead`` is then the characters a match can start with, and a trigger starting on
@@ -104,6 +103,26 @@ def _name_start(text: str, end: int) -> int:
     return start if start < i else -1
 
 
+_SCHEME = frozenset(_ALNUM + "+.-")
+
+
+def _scheme_start(text: str, end: int) -> int:
+    """The leftmost start of a URL scheme before the last "://" (the trigger's part after it holds no
+    "/"): a letter, then 1 to 20 scheme characters."""
+    colon = text.rfind("://", 0, end)
+    i = colon
+    while i > colon - 21 and i > 0 and text[i - 1] in _SCHEME:
+        i -= 1
+    while i < colon - 1 and not ("a" <= text[i] <= "z" or "A" <= text[i] <= "Z"):
+        i += 1
+    return i if colon - i >= 2 else -1
+
+
+def _line_start(text: str, end: int) -> int:
+    """The start of the line the trigger ends on (its match holds no newline but a leading one)."""
+    return text.rfind("\n", 0, end - 1) + 1
+
+
 class Trigger(NamedTuple):
     """A Hyperscan pattern that fires where its rule can match. ``lead``: see TRIGGERS. ``locate``:
     the trigger is scanned without start tracking (cheaper) and ``locate(text, end)`` gives the
@@ -122,12 +141,12 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     # The lookbehind of IPV6_RE as a consumed character: the match starts at it or after it.
     "ipv6": (Trigger(r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", _HEX + ":"),),
     # user:password@ after the scheme.
-    "url-password": (Trigger(r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@"),),
-    "url-username": (Trigger(r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+(?::[^\s:/@'\"<>]*)?@"),),
-    # The assignment's end; the name is walked back in Python (see _ASSIGN).
-    "password-assignment": (Trigger(_ASSIGN.format(ASSIGN_WORDS), locate=_name_start),),
-    "secret-assignment": (Trigger(_ASSIGN.format(ASSIGN_WORDS), locate=_name_start),),
-    "username-assignment": (Trigger(_ASSIGN.format(ASSIGN_WORDS), locate=_name_start),),
+    "url-password": (Trigger(r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@", locate=_scheme_start),),
+    "url-username": (Trigger(r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+(?::[^\s:/@'\"<>]*)?@", locate=_scheme_start),),
+    # The assignment's end; the name is walked back in Python (see ASSIGN_TRIGGER).
+    "password-assignment": (Trigger(ASSIGN_TRIGGER, locate=_name_start),),
+    "secret-assignment": (Trigger(ASSIGN_TRIGGER, locate=_name_start),),
+    "username-assignment": (Trigger(ASSIGN_TRIGGER, locate=_name_start),),
     "ssh-public-key": tuple(
         Trigger(re.escape(w)) for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
     ),
@@ -153,7 +172,7 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     # beyond Hyperscan's: \x1c-\x1f and characters beyond ASCII): the rule then runs over the text (SCAN_RULES).
     "k8s-secret-data": (Trigger(r"(?i)kind:[\s\x1c-\x1f\x80-\xff]*[\"']?secret"),),
     # A line "handle <email>": the match starts at the line (at the text's start, or after its newline).
-    "authors-handle": (Trigger(r"(?:^|\n)[ \t]*[\-*+]?[ \t]*[A-Za-z0-9][\w.\-]*[ \t]+[<(][A-Za-z0-9._%+\-:]*@", " \t-*+" + _ALNUM),),
+    "authors-handle": (Trigger(r"(?:^|\n)[ \t]*[\-*+]?[ \t]*[A-Za-z0-9][\w.\-]*[ \t]+[<(][A-Za-z0-9._%+\-:]*@", locate=_line_start),),
 }
 # Rules run with finditer over the whole text when a trigger (their gate literal) is present.
 SCAN_RULES = frozenset({"k8s-secret-data"})
