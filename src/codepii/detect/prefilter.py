@@ -51,14 +51,14 @@ if TYPE_CHECKING:
 # How the name of an assignment rule ends (patterns.PASSWORD_ASSIGN, SECRET_ASSIGN and
 # context_rules.USERNAME_ASSIGN_NAME: a password, secret or login word, for secrets an optional suffix
 # such as "_string" or "_2"), then a quote or bracket, a declared type, blanks and an operator of
-# patterns._OPERATOR ("=", "=>", ":", ":=", "::=", ",", "?=", ".=", "+=", or ">" closing an XML tag).
-# Scanned without start tracking: the name is walked back from the operator (_name_start), and a hit
-# goes to the rules whose anchors the name holds (TriggerScanner.scan).
-ASSIGN_TRIGGER = (
-    r"(?:pass(?:w(?:or)?d|phrase)?|pwd|key|token|secret|cred(?:entials?|s)?|auth|user(?:[_.\-]?name)?|login|uname)"
-    r"(?:[_.\-]?(?:string|str|value|val|\d{1,3}))?"
-    r"[\"'`]?\]?(?:[ \t]+(?:string|str|const))?[ \t]*(?:[=:,>]|[?.+]=)"
+# patterns._OPERATOR ("=", "=>", ":", ":=", "::=", ",", "?=", ".=", "+=", or ">" closing an XML tag; no
+# "," for logins). Scanned without start tracking: the name is walked back from the operator (_name_start).
+_ASSIGN_TAIL = r"[\"'`]?\]?(?:[ \t]+(?:string|str|const))?[ \t]*(?:[=:{}>]|[?.+]=)"
+PASSWORD_TRIGGER = r"(?:pass(?:w(?:or)?d|phrase)?|pwd)" + _ASSIGN_TAIL.format(",")
+SECRET_TRIGGER = (
+    r"(?:key|token|secret|cred(?:entials?|s)?|auth)(?:[_.\-]?(?:string|str|value|val|\d{1,3}))?" + _ASSIGN_TAIL.format(",")
 )
+LOGIN_TRIGGER = r"(?:user(?:[_.\-]?name)?|login|uname)" + _ASSIGN_TAIL.format("")
 # Trigger patterns per rule: (Hyperscan regex, lead). The match starts where the trigger starts, or, for a
 # trigger that begins with one character of context (what the rule's lookbehind forbids, or a newline),
 # one character later: ``lead`` is then the characters a match can start with, and a trigger starting on
@@ -143,10 +143,10 @@ TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     # user:password@ after the scheme.
     "url-password": (Trigger(r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+:[^\s:/@'\"<>]+@", locate=_scheme_start),),
     "url-username": (Trigger(r"[A-Za-z][A-Za-z0-9+.\-]{1,20}://[^\s:/@'\"<>]+(?::[^\s:/@'\"<>]*)?@", locate=_scheme_start),),
-    # The assignment's end; the name is walked back in Python (see ASSIGN_TRIGGER).
-    "password-assignment": (Trigger(ASSIGN_TRIGGER, locate=_name_start),),
-    "secret-assignment": (Trigger(ASSIGN_TRIGGER, locate=_name_start),),
-    "username-assignment": (Trigger(ASSIGN_TRIGGER, locate=_name_start),),
+    # The assignment's end; the name is walked back in Python (see _ASSIGN_TAIL).
+    "password-assignment": (Trigger(PASSWORD_TRIGGER, locate=_name_start),),
+    "secret-assignment": (Trigger(SECRET_TRIGGER, locate=_name_start),),
+    "username-assignment": (Trigger(LOGIN_TRIGGER, locate=_name_start),),
     "ssh-public-key": tuple(
         Trigger(re.escape(w)) for w in ("ssh-rsa", "ssh-dss", "ssh-ed25519", "ecdsa-sha2-nistp", "sk-ssh-ed25519@", "sk-ecdsa-sha2-nistp256@")
     ),
@@ -217,7 +217,6 @@ class _Target(NamedTuple):
     rule: int  # index in TriggerScanner.rules
     lead: str  # the characters a match can start with when the trigger begins with context (see TRIGGERS); "": none
     locate: Callable[[str, int], int] | None  # the start from the trigger's end (Trigger.locate)
-    words: re.Pattern | None  # keyed rules sharing a trigger: the hit is the rule's when one of its anchors is in it
 
 
 class TriggerScanner:
@@ -248,10 +247,9 @@ class TriggerScanner:
                     flags.append(flag)
                     self.targets.append([])
                     self.widths.append(len(rule.anchors[j]) if literal else None)
-                words = re.compile("|".join(map(re.escape, rule.anchors)), re.I) if rule.keyed and not literal else None
-                self.targets[ids[key]].append(_Target(i, lead, locate, words))
+                self.targets[ids[key]].append(_Target(i, lead, locate))
         # Per pattern id: its one rule when the candidate is just the trigger's start (most), else None.
-        self.plain = [t[0].rule if len(t) == 1 and t[0][1:] == ("", None, None) else None for t in self.targets]
+        self.plain = [t[0].rule if len(t) == 1 and t[0][1:] == ("", None) else None for t in self.targets]
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
 
@@ -277,8 +275,6 @@ class TriggerScanner:
                         if located < 0:
                             break
                     start = located
-                if target.words is not None and not target.words.search(text, start, end):
-                    continue
                 if target.lead and text[start] not in target.lead:
                     by_rule[target.rule].append(start + 1)
                 else:
