@@ -89,6 +89,8 @@ JWK_PRIVATE = r"(?P<q>[\"'])(?:d|p|q|dp|dq|qi|k)(?P=q)[ \t]*:[ \t]*(?P<v>[\"'])(
 
 # The words before an @handle that credit a person, on the same line.
 _CREDIT_BEFORE = re.compile(r"(?i)(?:\bby|\bthanks?(?:[ \t]+to)?|\bkudos(?:[ \t]+to)?|\bcc:?|\bcredits?[ \t]+to|\bauthor:?|\bfrom)[ \t]*$")
+# How every _CREDIT_BEFORE match ends (casefolded as re.I reads "ſ" and "K"): the regex runs only then.
+_CREDIT_LAST_WORDS = ("by", "thank", "thanks", "to", "kudos", "cc", "cc:", "author", "author:", "from")
 # ... or after it: "@x made their first contribution", "@x <https://github.com/x>", "[@x](https://...)".
 _CREDIT_AFTER = re.compile(
     r"[ \t]+(?:made (?:their|his|her) first contribution|for (?:the|reporting|fixing|contributing|helping))"
@@ -159,7 +161,7 @@ def code_host_user_ok(text: str, m: re.Match) -> bool:
 
 def authors_handle_ok(text: str, m: re.Match) -> bool:
     value = m.group("value")
-    return value.lower() not in ROLE_WORDS and any(c.isalpha() for c in value) and _person_handle(value)
+    return value.lower() not in ROLE_WORDS and any(map(str.isalpha, value)) and _person_handle(value)
 
 
 def credit_handle_ok(text: str, m: re.Match) -> bool:
@@ -172,7 +174,7 @@ def _credited(text: str, start: int, end: int) -> bool:
     if not text[line_start:start].strip():  # first on its line: the credit may end the previous line
         line_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
     before = text[max(line_start, start - 40) : start].rstrip()
-    if _CREDIT_BEFORE.search(before):
+    if before[-8:].casefold().endswith(_CREDIT_LAST_WORDS) and _CREDIT_BEFORE.search(before):
         return True
     after = text[end : end + 2]
     if (before.endswith("(") and after.startswith(")")) or (before.endswith("[") and after.startswith("]")):

@@ -107,8 +107,8 @@ def looks_like_secret(value: str, min_chars: int = 8, min_entropy: float = 3.0) 
         return False
     if math.log2(len(set(value))) < min_entropy or shannon_entropy(value) < min_entropy:  # log2(distinct): its bound
         return False
-    has_digit = any(c.isdigit() for c in value)
-    has_alpha = any(c.isalpha() for c in value)
+    has_digit = any(map(str.isdigit, value))
+    has_alpha = any(map(str.isalpha, value))
     if not has_alpha:
         return False
     if has_digit:
@@ -116,7 +116,7 @@ def looks_like_secret(value: str, min_chars: int = 8, min_entropy: float = 3.0) 
         return not _VERSION_OR_DATE.fullmatch(value)
     # Letters only: accept mixed case that does not read as words (CamelCase, snake_case).
     words = _WORDS.findall(value)
-    return sum(c.isupper() for c in value) >= 3 and len(words) >= len(value) / 3
+    return sum(map(str.isupper, value)) >= 3 and len(words) >= len(value) / 3
 
 
 def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -108,7 +108,7 @@ def _host_colon_version(value: str) -> int | None:
     """The IP version of a colon-hex value that is a host address (6, or 4 for an IPv4-mapped form that
     ``ipaddress`` reads as IPv4), None when it is none."""
     # "1::2" in a slice, "de::ad": too few hex digits to be an address (checked first: cheaper).
-    if sum(c.isalnum() for c in value) < 4 or not any(c.isdigit() for c in value):
+    if sum(map(str.isalnum, value)) < 4 or not any(map(str.isdigit, value)):
         return None
     addr = parse_ip(value)
     return addr.version if addr is not None and is_host_address(addr) else None

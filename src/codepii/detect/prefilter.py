@@ -69,7 +69,7 @@ _LOCAL_PART = frozenset(_ALNUM + "._%+-")
 
 
 def _email_start(text: str, end: int) -> int:
-    """The start of the local part before the "@" (trigger "@" + the domain's first character): the
+    """The start of the local part before the "@" (the trigger ends one past it): the
     match's only possible start, as EMAIL's lookbehind refuses one inside a run of local-part characters."""
     at = end - 2
     i, stop = at, max(0, at - 64)
@@ -134,9 +134,9 @@ class Trigger(NamedTuple):
 
 
 TRIGGERS: dict[str, tuple[Trigger, ...]] = {
-    # "@" and the domain's first character; the local part is walked back in Python (start tracking
-    # over a 64-character class cost a third of the scan).
-    "email": (Trigger(r"@[A-Za-z0-9]", locate=_email_start),),
+    # The local part's last character, "@" and the domain's first character (not a decorator's "@"); the
+    # local part is walked back in Python (start tracking over a 64-character class cost a third of the scan).
+    "email": (Trigger(r"[A-Za-z0-9._%+\-]@[A-Za-z0-9]", locate=_email_start),),
     "ipv4": (Trigger(r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d"),),
     # The lookbehind of IPV6_RE as a consumed character: the match starts at it or after it.
     "ipv6": (Trigger(r"(?:^|[^0-9A-Za-z_:.])(?:[0-9A-Fa-f]{0,4}:){2}", _HEX + ":"),),
