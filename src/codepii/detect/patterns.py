@@ -19,7 +19,8 @@ from .base import Detector
 from .context_rules import context_rules
 from .filters import is_placeholder, looks_like_secret
 from .ip_rules import IPV4_RE, IPV6_RE, host_ip
-from .prefilter import pick_engine, resolve_overlaps
+from .overlaps import GreedySpans
+from .prefilter import pick_engine
 from .provider_keys import PROVIDER_ANCHORS, PROVIDER_KEYS
 
 # Local parts of addresses that belong to a service or a role, not a person
@@ -332,30 +333,37 @@ class PatternDetector(Detector):
         return [self.detect_one(t) for t in texts]
 
     def detect_one(self, text: str) -> list[Span]:
-        found: list[tuple[int, int, int, PatternRule]] = []  # (priority, start, end, rule)
-        kinds = self._kinds
+        # Greedy, level by level (overlaps.py): a lower priority number wins an overlap, then the longer span.
+        kept: GreedySpans[PatternRule] = GreedySpans()
+        level: list[tuple[int, int, PatternRule]] = []
+        kinds, priority = self._kinds, None
         for rule, matches in self._rule_matches(text):
+            if rule.priority != priority:
+                kept.settle(level)
+                priority = rule.priority
             if rule.gate is not None and not rule.gate(text):
                 continue
             accept, kind, groups = rule.accept, kinds.get(rule.category), rule.groups
             for m in matches:
                 start, end = _value_span(m, groups)
-                if end <= start or (accept is not None and not accept(text, m)):
+                if end <= start or kept.overlaps(start, end):  # overlapping an earlier level's span: dropped
                     continue
-                if kind is not None and not kind(text, start, end):
+                if (accept is not None and not accept(text, m)) or (kind is not None and not kind(text, start, end)):
                     continue
-                found.append((rule.priority, start, end, rule))
-        # Greedy: a lower priority number wins an overlap, then the longer span.
-        return resolve_overlaps(found)
+                level.append((start, end, rule))
+        kept.settle(level)
+        return kept.spans()
 
     def _rule_matches(self, text: str) -> Iterator[tuple[PatternRule, Iterator[re.Match]]]:
+        """(rule, its matches) for the rules that can match, by priority (then rule order)."""
         if self.engine == "hyperscan":
             from . import prefilter
 
             if self._scanner is None or self._scanner.rules != self.rules:  # rules replaced: a new scanner
                 self._scanner = prefilter.scanner_for(tuple(self.rules))
             return prefilter.rule_matches(self._scanner, text, _keyed_matches)
-        return ((rule, m) for rule in self.rules if (m := _re_matches(rule, text)) is not None)
+        by_priority = sorted(self.rules, key=lambda rule: rule.priority)
+        return ((rule, m) for rule in by_priority if (m := _re_matches(rule, text)) is not None)
 
     def _kind_checks(self) -> dict[str, Callable[[str, int, int], bool]]:
         """The checks every span of a category passes, whatever its rule: ``(text, start, end) -> keep``."""

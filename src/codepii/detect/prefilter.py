@@ -32,18 +32,15 @@ the two engines never differ.
 """
 from __future__ import annotations
 
-import bisect
 import codecs
 import functools
 import logging
-import operator
 import re
 import string
 from collections import defaultdict
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from ..errors import ConfigError
-from ..spans import Span
 
 if TYPE_CHECKING:
     from .patterns import PatternRule
@@ -248,6 +245,10 @@ class TriggerScanner:
                     self.targets.append([])
                     self.widths.append(len(rule.anchors[j]) if literal else None)
                 self.targets[ids[key]].append(_Target(i, lead, locate))
+        order = sorted(range(len(self.rules)), key=lambda i: self.rules[i].priority)
+        self.rank = [0] * len(self.rules)  # per rule: its place by priority, then rule order
+        for place, i in enumerate(order):
+            self.rank[i] = place
         # Per pattern id: its one rule when the candidate is just the trigger's start (most), else None.
         self.plain = [t[0].rule if len(t) == 1 and t[0][1:] == ("", None) else None for t in self.targets]
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -333,12 +334,12 @@ def rule_matches(
     text: str,
     keyed: Callable[["PatternRule", str, Sequence[int]], Iterator[re.Match]],
 ) -> Iterator[tuple["PatternRule", Iterator[re.Match]]]:
-    """(rule, its matches in ``text``) for the rules, in order, that can match at all.
+    """(rule, its matches in ``text``) for the rules that can match at all, by priority (then rule order).
 
     ``keyed``: the assignment rules' matcher given anchor hits.
     """
     starts = scanner.scan(text)
-    for i in sorted(starts):
+    for i in sorted(starts, key=scanner.rank.__getitem__):
         rule = scanner.rules[i]
         if rule.name in SCAN_RULES:
             yield rule, rule.regex.finditer(text)
@@ -348,26 +349,6 @@ def rule_matches(
             yield rule, expand_matches(rule.regex, text, starts[i])
         else:
             yield rule, matches_at(rule.regex, text, starts[i])
-
-
-_START_END = operator.itemgetter(1, 2)
-
-
-def resolve_overlaps(found: Sequence[tuple[int, int, int, "PatternRule"]]) -> list[Span]:
-    """Spans of ``(priority, start, end, rule)`` kept greedily by priority, longest first, then leftmost,
-    dropping any that overlaps a kept one; sorted by start."""
-    by_start = sorted(found, key=_START_END)
-    if all(a[2] <= b[1] for a, b in zip(by_start, by_start[1:])):  # no overlap (most texts): all kept
-        return [Span(start, end, rule.category, rule.score) for _, start, end, rule in by_start]
-    starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
-    kept: list[tuple[int, int, "PatternRule"]] = []
-    for _, start, end, rule in sorted(found, key=lambda f: (f[0], f[1] - f[2], f[1])):
-        i = bisect.bisect_right(starts, start)
-        if (i > 0 and kept[i - 1][1] > start) or (i < len(kept) and kept[i][0] < end):
-            continue
-        starts.insert(i, start)
-        kept.insert(i, (start, end, rule))
-    return [Span(start, end, rule.category, rule.score) for start, end, rule in kept]
 
 
 def pick_engine(engine: str) -> str:
