@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -221,7 +220,7 @@ def _pem_has_body(text: str, m: re.Match) -> bool:
 def _key_not_placeholder(text: str, m: re.Match) -> bool:
     """Reject ``ghp_xxxx...``, ``AKIAXXXX...``, ``...EXAMPLE`` samples: one character filling half the value."""
     value = text[slice(*_value_span(m))]
-    top = max(Counter(value).values())
+    top = max(map(value.count, set(value)))
     return not is_placeholder(value) and "EXAMPLE" not in value.upper() and top * 2 <= len(value)
 
 
@@ -335,18 +334,20 @@ class PatternDetector(Detector):
     def detect_one(self, text: str) -> list[Span]:
         # Greedy, level by level (overlaps.py): a lower priority number wins an overlap, then the longer span.
         kept: GreedySpans[PatternRule] = GreedySpans()
+        spans = kept.kept  # the kept spans so far (a list filled in place)
         level: list[tuple[int, int, PatternRule]] = []
         kinds, priority = self._kinds, None
         for rule, matches in self._rule_matches(text):
             if rule.priority != priority:
-                kept.settle(level)
+                if level:
+                    kept.settle(level)
                 priority = rule.priority
             if rule.gate is not None and not rule.gate(text):
                 continue
             accept, kind, groups = rule.accept, kinds.get(rule.category), rule.groups
             for m in matches:
                 start, end = _value_span(m, groups)
-                if end <= start or kept.overlaps(start, end):  # overlapping an earlier level's span: dropped
+                if end <= start or (spans and kept.overlaps(start, end)):  # overlaps an earlier level's span: dropped
                     continue
                 if (accept is not None and not accept(text, m)) or (kind is not None and not kind(text, start, end)):
                     continue

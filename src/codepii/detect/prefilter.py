@@ -210,76 +210,61 @@ def triggers_of(rule: "PatternRule") -> tuple[Trigger, ...]:
     return tuple(Trigger(re.escape(a)) for a in rule.anchors)
 
 
-class _Target(NamedTuple):
-    rule: int  # index in TriggerScanner.rules
-    lead: str  # the characters a match can start with when the trigger begins with context (see TRIGGERS); "": none
-    locate: Callable[[str, int], int] | None  # the start from the trigger's end (Trigger.locate)
-
-
 class TriggerScanner:
     """A compiled Hyperscan database of every rule's triggers; ``scan(text)`` gives candidate starts per rule.
 
     A literal anchor is matched without start-of-match tracking (its start is its end minus its
-    length); regex triggers track their leftmost start (``HS_FLAG_SOM_LEFTMOST``)."""
+    length), as are triggers with ``locate``; other regex triggers track their leftmost start
+    (``HS_FLAG_SOM_LEFTMOST``)."""
 
     def __init__(self, rules: Sequence["PatternRule"]):
         import hyperscan
 
         self.rules = list(rules)
         expressions, flags = [], []
-        self.targets: list[list[_Target]] = []  # per pattern id: the rules sharing that pattern
-        self.widths: list[int | None] = []  # per pattern id: a literal's length, None when its start is tracked
-        ids: dict[tuple[bytes, int], int] = {}
+        # Per pattern id: its rule's index, a literal's length (None: not a literal), and for a trigger
+        # with a lead or a locate, (lead, locate) (None: the tracked start is the candidate).
+        self.rule_of: list[int] = []
+        self.widths: list[int | None] = []
+        self.special: list[tuple[str, Callable[[str, int], int] | None] | None] = []
         for i, rule in enumerate(self.rules):
             literal = rule.name not in TRIGGERS
             if literal and not all(a.isascii() for a in rule.anchors):
                 raise ValueError(f"pattern rule {rule.name}: anchors must be ASCII (the scan sees other characters as 0x80-0xFF)")
             for j, (pattern, lead, locate) in enumerate(triggers_of(rule)):
                 tracked = not literal and locate is None
-                flag = (hyperscan.HS_FLAG_SOM_LEFTMOST if tracked else 0) | (hyperscan.HS_FLAG_CASELESS if rule.fold else 0)
-                key = (pattern.encode(), flag)
-                if key not in ids:
-                    ids[key] = len(expressions)
-                    expressions.append(key[0])
-                    flags.append(flag)
-                    self.targets.append([])
-                    self.widths.append(len(rule.anchors[j]) if literal else None)
-                self.targets[ids[key]].append(_Target(i, lead, locate))
+                expressions.append(pattern.encode())
+                flags.append((hyperscan.HS_FLAG_SOM_LEFTMOST if tracked else 0) | (hyperscan.HS_FLAG_CASELESS if rule.fold else 0))
+                self.rule_of.append(i)
+                self.widths.append(len(rule.anchors[j]) if literal else None)
+                self.special.append((lead, locate) if lead or locate else None)
         order = sorted(range(len(self.rules)), key=lambda i: self.rules[i].priority)
         self.rank = [0] * len(self.rules)  # per rule: its place by priority, then rule order
         for place, i in enumerate(order):
             self.rank[i] = place
-        # Per pattern id: its one rule when the candidate is just the trigger's start (most), else None.
-        self.plain = [t[0].rule if len(t) == 1 and t[0][1:] == ("", None) else None for t in self.targets]
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
 
     def scan(self, text: str) -> dict[int, list[int]]:
         """Rule index -> the sorted candidate starts of the rule in ``text`` (rules without any left out)."""
-        hits: list[tuple[int, int, int]] = []
-        self.db.scan(scan_bytes(text), match_event_handler=lambda pattern, start, end, flags, context: hits.append((pattern, start, end)))
         by_rule: defaultdict[int, list[int]] = defaultdict(list)
-        widths, plain, targets = self.widths, self.plain, self.targets
-        for pattern, start, end in hits:
+        rule_of, widths, special = self.rule_of, self.widths, self.special
+
+        def on_match(pattern: int, start: int, end: int, flags: int, context: object) -> None:
             width = widths[pattern]
             if width is not None:
                 start = end - width
-            rule = plain[pattern]
-            if rule is not None:
-                by_rule[rule].append(start)
-                continue
-            located = -1
-            for target in targets[pattern]:
-                if target.locate is not None:
-                    if located < 0:
-                        located = target.locate(text, end)
-                        if located < 0:
-                            break
-                    start = located
-                if target.lead and text[start] not in target.lead:
-                    by_rule[target.rule].append(start + 1)
-                else:
-                    by_rule[target.rule].append(start)
+            elif (how := special[pattern]) is not None:
+                lead, locate = how
+                if locate is not None:
+                    start = locate(text, end)
+                    if start < 0:
+                        return
+                elif text[start] not in lead:  # the trigger began with its context character
+                    start += 1
+            by_rule[rule_of[pattern]].append(start)
+
+        self.db.scan(scan_bytes(text), match_event_handler=on_match)
         n = len(text)
         out = {}
         for rule, starts in by_rule.items():
