@@ -92,3 +92,11 @@ def test_categories_subset_and_engine_option():
 
     with pytest.raises(ConfigError, match="auto, re or hyperscan"):
         PatternDetector(engine="pcre")
+
+
+def test_fixed_width_triggers_need_no_start_tracking():
+    from codepii.detect.prefilter import fixed_width
+
+    assert fixed_width(r"gh[pousr]_[A-Za-z0-9]{36}") == 40
+    assert fixed_width(r"(?:AKIA|ASIA|A3T[A-Z0-9])[A-Z0-9]{16}") == 20
+    assert fixed_width(r"\d{1,3}\.\d") is None and fixed_width(r"(?:sk|rk)_(?:test|dev)_") is None

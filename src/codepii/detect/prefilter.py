@@ -210,12 +210,25 @@ def triggers_of(rule: "PatternRule") -> tuple[Trigger, ...]:
     return tuple(Trigger(re.escape(a)) for a in rule.anchors)
 
 
+def fixed_width(pattern: str) -> int | None:
+    """The length of every match of a trigger pattern (written in the syntax Python's ``re`` and Hyperscan
+    share), or None when it varies: a fixed-width trigger needs no start tracking (start = end - width)."""
+    parser = getattr(re, "_parser", None)  # the parser re.compile uses: re._parser from 3.11, sre_parse before
+    if parser is None:
+        import sre_parse as parser
+    try:
+        low, high = parser.parse(pattern).getwidth()
+    except re.error:
+        return None
+    return low if low == high else None
+
+
 class TriggerScanner:
     """A compiled Hyperscan database of every rule's triggers; ``scan(text)`` gives candidate starts per rule.
 
-    A literal anchor is matched without start-of-match tracking (its start is its end minus its
-    length), as are triggers with ``locate``; other regex triggers track their leftmost start
-    (``HS_FLAG_SOM_LEFTMOST``)."""
+    Literal anchors and fixed-width triggers are matched without start-of-match tracking (the start
+    is the end minus the width), as are triggers with ``locate``; other regex triggers track their
+    leftmost start (``HS_FLAG_SOM_LEFTMOST``)."""
 
     def __init__(self, rules: Sequence["PatternRule"]):
         import hyperscan
@@ -232,11 +245,12 @@ class TriggerScanner:
             if literal and not all(a.isascii() for a in rule.anchors):
                 raise ValueError(f"pattern rule {rule.name}: anchors must be ASCII (the scan sees other characters as 0x80-0xFF)")
             for j, (pattern, lead, locate) in enumerate(triggers_of(rule)):
-                tracked = not literal and locate is None
+                width = len(rule.anchors[j]) if literal else None if locate is not None else fixed_width(pattern)
+                tracked = width is None and locate is None
                 expressions.append(pattern.encode())
                 flags.append((hyperscan.HS_FLAG_SOM_LEFTMOST if tracked else 0) | (hyperscan.HS_FLAG_CASELESS if rule.fold else 0))
                 self.rule_of.append(i)
-                self.widths.append(len(rule.anchors[j]) if literal else None)
+                self.widths.append(width)
                 self.special.append((lead, locate) if lead or locate else None)
         order = sorted(range(len(self.rules)), key=lambda i: self.rules[i].priority)
         self.rank = [0] * len(self.rules)  # per rule: its place by priority, then rule order
