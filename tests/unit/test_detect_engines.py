@@ -50,6 +50,7 @@ EDGE_CASES = [
     'var password string = "hunter22x"; headers["api_token"] = "Zq9x8c7v6b5n4m3l"; ApiKey String := "Zq9x8c7v6b5n4m3lQ"',
     "secret.key.= 'Zq9x8c7v6b5n4m3l' <password>Tr0ub4dor</password> (\"user\", \"alice\") db_user: bob_smith\n",
     "mystr = 'x' token_str\t=\t'Zq9x8c7v6b5n4m3l' key str = 'Zq9x8c7v6b5n4m3lA' a.pass+= 'hunter2x' x?=1 auth_key ?= 'Zq9x8c7v6b5n4m3lB'",
+    "var password \u017ftr = 'hunter22x'\nvar passphrase xstr = 'hunter23x'\nlogin\u0131 = 'carol'",
     "jo@corp.io@x.io .bob@corp.io _al@corp.io é@corp.io a@b @@x.io " + "b" * 64 + "@corp.io " + "c" * 65 + "@corp.io",
     "",
 ]

@@ -65,45 +65,31 @@ _HEX = string.hexdigits
 _LOCAL_PART = frozenset(_ALNUM + "._%+-")
 
 
-def _email_start(text: str, end: int) -> int:
-    """The start of the local part before the "@" (the trigger ends one past it): the
-    match's only possible start, as EMAIL's lookbehind refuses one inside a run of local-part characters."""
+# Walks back from a trigger's end, run forwards over the reversed text (``rev``, made once per text).
+_LOCAL_PART_REV = re.compile(r"[A-Za-z0-9._%+\-]{0,64}")
+# Reversed: operator characters, blanks, a declared type ("var t string =") with the blanks before it,
+# "]", a quote, then the name.
+_NAME_REV = re.compile(r"[=:,>?+.]*[ \t]*(?:(?i:gnirts|rts|tsnoc)[ \t]+)?\]?[\"'`]?(?P<name>[\w.\-]*)")
+
+
+def _email_start(text: str, rev: str, end: int) -> int:
+    """The start of the local part before the "@" (the trigger ends one past it): the match's only
+    possible start, as EMAIL's lookbehind refuses one inside a run of local-part characters."""
     at = end - 2
-    i, stop = at, max(0, at - 64)
-    while i > stop and text[i - 1] in _LOCAL_PART:
-        i -= 1
-    return i if i < at else -1
+    length = len(_LOCAL_PART_REV.match(rev, len(text) - at).group())
+    return at - length if length else -1
 
 
-def _name_start(text: str, end: int) -> int:
-    """The start of the name before an assignment trigger's operator (which ends at ``end``): back over
-    the operator, blanks, a declared type ("var t string ="), "]" and a quote, then the name."""
-    i = end - 1
-    while i > 0 and text[i - 1] in "=:,>?+.":
-        i -= 1
-    while i > 0 and text[i - 1] in " \t":
-        i -= 1
-    j = i
-    while j > 0 and text[j - 1].isalpha():
-        j -= 1
-    if j > 0 and text[j - 1] in " \t" and text[j:i].lower() in ("string", "str", "const"):
-        i = j
-        while i > 0 and text[i - 1] in " \t":
-            i -= 1
-    if i > 0 and text[i - 1] == "]":
-        i -= 1
-    if i > 0 and text[i - 1] in "\"'`":
-        i -= 1
-    start = i
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_.-"):
-        start -= 1
-    return start if start < i else -1
+def _name_start(text: str, rev: str, end: int) -> int:
+    """The start of the name before an assignment trigger's operator (which ends at ``end``)."""
+    m = _NAME_REV.match(rev, len(text) - end)
+    return len(text) - m.end() if m.end("name") > m.start("name") else -1
 
 
 _SCHEME = frozenset(_ALNUM + "+.-")
 
 
-def _scheme_start(text: str, end: int) -> int:
+def _scheme_start(text: str, rev: str, end: int) -> int:
     """The leftmost start of a URL scheme before the last "://" (the trigger's part after it holds no
     "/"): a letter, then 1 to 20 scheme characters."""
     colon = text.rfind("://", 0, end)
@@ -115,19 +101,19 @@ def _scheme_start(text: str, end: int) -> int:
     return i if colon - i >= 2 else -1
 
 
-def _line_start(text: str, end: int) -> int:
+def _line_start(text: str, rev: str, end: int) -> int:
     """The start of the line the trigger ends on (its match holds no newline but a leading one)."""
     return text.rfind("\n", 0, end - 1) + 1
 
 
 class Trigger(NamedTuple):
     """A Hyperscan pattern that fires where its rule can match. ``lead``: see TRIGGERS. ``locate``:
-    the trigger is scanned without start tracking (cheaper) and ``locate(text, end)`` gives the
-    candidate start from where the trigger ends (-1: none)."""
+    the trigger is scanned without start tracking (cheaper) and ``locate(text, text[::-1], end)``
+    gives the candidate start from where the trigger ends (-1: none)."""
 
     pattern: str
     lead: str = ""
-    locate: Callable[[str, int], int] | None = None
+    locate: Callable[[str, str, int], int] | None = None
 
 
 TRIGGERS: dict[str, tuple[Trigger, ...]] = {
@@ -239,7 +225,7 @@ class TriggerScanner:
         # with a lead or a locate, (lead, locate) (None: the tracked start is the candidate).
         self.rule_of: list[int] = []
         self.widths: list[int | None] = []
-        self.special: list[tuple[str, Callable[[str, int], int] | None] | None] = []
+        self.special: list[tuple[str, Callable[[str, str, int], int] | None] | None] = []
         for i, rule in enumerate(self.rules):
             literal = rule.name not in TRIGGERS
             if literal and not all(a.isascii() for a in rule.anchors):
@@ -263,15 +249,19 @@ class TriggerScanner:
         """Rule index -> the sorted candidate starts of the rule in ``text`` (rules without any left out)."""
         by_rule: defaultdict[int, list[int]] = defaultdict(list)
         rule_of, widths, special = self.rule_of, self.widths, self.special
+        rev = ""  # text[::-1] once a locate needs it
 
         def on_match(pattern: int, start: int, end: int, flags: int, context: object) -> None:
+            nonlocal rev
             width = widths[pattern]
             if width is not None:
                 start = end - width
             elif (how := special[pattern]) is not None:
                 lead, locate = how
                 if locate is not None:
-                    start = locate(text, end)
+                    if not rev:
+                        rev = text[::-1]
+                    start = locate(text, rev, end)
                     if start < 0:
                         return
                 elif text[start] not in lead:  # the trigger began with its context character
