@@ -220,8 +220,12 @@ def _pem_has_body(text: str, m: re.Match) -> bool:
 def _key_not_placeholder(text: str, m: re.Match) -> bool:
     """Reject ``ghp_xxxx...``, ``AKIAXXXX...``, ``...EXAMPLE`` samples: one character filling half the value."""
     value = text[slice(*_value_span(m))]
-    top = max(map(value.count, set(value)))
-    return not is_placeholder(value) and "EXAMPLE" not in value.upper() and top * 2 <= len(value)
+    if is_placeholder(value) or "EXAMPLE" in value.upper():
+        return False
+    distinct = len(set(value))
+    # A character filling more than half leaves fewer than half for the others: with this many distinct
+    # characters, none does (most keys); else count.
+    return distinct * 2 >= len(value) + 2 or max(map(value.count, set(value))) * 2 <= len(value)
 
 
 def _bare_value_ok(m: re.Match) -> bool:
@@ -326,6 +330,7 @@ class PatternDetector(Detector):
         self.email_skip_service = email_skip_service
         self.engine = pick_engine(engine)
         self._scanner = None  # prefilter.TriggerScanner of self.rules, built on first use
+        self._scanned: list[PatternRule] | None = None  # the rules list it was built for
         self._kinds = self._kind_checks()
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
@@ -360,8 +365,9 @@ class PatternDetector(Detector):
         if self.engine == "hyperscan":
             from . import prefilter
 
-            if self._scanner is None or self._scanner.rules != self.rules:  # rules replaced: a new scanner
+            if self._scanned is not self.rules:  # first use, or self.rules replaced: its scanner
                 self._scanner = prefilter.scanner_for(tuple(self.rules))
+                self._scanned = self.rules
             return prefilter.rule_matches(self._scanner, text, _keyed_matches)
         by_priority = sorted(self.rules, key=lambda rule: rule.priority)
         return ((rule, m) for rule in by_priority if (m := _re_matches(rule, text)) is not None)
