@@ -91,7 +91,7 @@ def is_placeholder(value: str) -> bool:
         return False
     return (
         v[0] in "<{[(%$" or v[-1] in ">}])" or "${" in v or "{{" in v or lower.startswith("xxx")
-        or _YOUR_SECRET.search(v) is not None
+        or (("your" in lower or "my" in lower) and _YOUR_SECRET.search(v) is not None)
     )
 
 
