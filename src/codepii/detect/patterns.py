@@ -351,7 +351,9 @@ class PatternDetector(Detector):
                 continue
             accept, kind, groups = rule.accept, kinds.get(rule.category), rule.groups
             for m in matches:
-                start, end = _value_span(m, groups)
+                start, end = m.span(groups[0]) if groups else m.span()  # _value_span, its usual case inline
+                if start < 0:
+                    start, end = _value_span(m, groups[1:])
                 if end <= start or (spans and kept.overlaps(start, end)):  # overlaps an earlier level's span: dropped
                     continue
                 if (accept is not None and not accept(text, m)) or (kind is not None and not kind(text, start, end)):
