@@ -9,6 +9,8 @@
         # and the detector alone on the same texts
     OMP_NUM_THREADS=1 python bench/bench_ray.py --no-ray --shards 8 --rows 12000 --dicts --repeats 3 --wide
         # the same with 20 metadata columns beside the text, like The Stack v2's
+    OMP_NUM_THREADS=1 python bench/bench_ray.py --no-ray --shards 8 --real-mb 50 --dicts --repeats 3
+        # real code instead of the templated rows: the files of bench/realcode.py's corpus, one per row
 
 One local Ray instance (``--num-cpus``) is started once; its start-up time is
 printed apart and not counted in the engines' figures. Every run masks the
@@ -116,6 +118,20 @@ def best_of(results: dict[str, list[dict]]) -> None:
             print(f"arrow / dicts, workers=1{tail}: {ds / as_:.2f}x wall, {dc / ac:.2f}x CPU")
 
 
+def write_real_shards(folder: Path, shards: int, megabytes: float, cache_dir: str) -> None:
+    """The real-code corpus (bench/realcode.py: installed packages' files, reserved packages left out) as
+    ``shards`` Parquet shards of ``{"id", "content"}`` rows, files dealt round-robin."""
+    from codepii.io import open_writer
+    from realcode import build_real_code
+
+    records = build_real_code(megabytes, cache_dir)
+    for i in range(shards):
+        with open_writer(str(folder / f"s{i:03d}.parquet")) as w:
+            part = records[i::shards]
+            for j in range(0, len(part), 1000):
+                w.write_batch(part[j : j + 1000])
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--shards", type=int, default=4)
@@ -126,12 +142,17 @@ def main() -> None:
                    help="also run the row-dict path (arrow_batches=false), alternating with the Arrow path")
     p.add_argument("--repeats", type=int, default=1, help="with --dicts: runs of each path (best is reported)")
     p.add_argument("--wide", action="store_true", help="rows with 20 metadata columns like The Stack v2's")
+    p.add_argument("--real-mb", type=float, default=0,
+                   help="shards of this many MB of real code (bench/realcode.py, one file per row) instead of --rows")
+    p.add_argument("--cache-dir", default=os.path.join(os.path.expanduser("~"), ".cache", "codepii", "bench"))
     args = p.parse_args()
     os.environ.setdefault("CODEPII_PROGRESS", "0")
 
     with tempfile.TemporaryDirectory(prefix="bench-ray-") as tmp:
         root = Path(tmp)
-        for i in range(args.shards):
+        if args.real_mb:
+            write_real_shards(root / "in", args.shards, args.real_mb, args.cache_dir)
+        for i in range(0 if args.real_mb else args.shards):
             write_shard(str(root / "in" / f"s{i:03d}.parquet"), args.rows, wide=args.wide)
         inputs = str(root / "in" / "*.parquet")
         if not args.no_ray:
