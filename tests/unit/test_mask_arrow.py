@@ -142,3 +142,26 @@ def test_other_columns_never_become_python_objects(tmp_path):
     out = pq.read_table(tmp_path / "arrow" / "a.parquet")
     assert out.column("legacy").combine_chunks().view(pa.binary()).equals(raw)
     assert SECRET not in out.column("content")[0].as_py()
+
+
+def test_saved_hf_datasets_take_the_arrow_path_with_the_same_rows(tmp_path, monkeypatch):
+    """A saved HF dataset flows as record batches too: the same output table as its row-dict path, other
+    columns carried as the input's arrays."""
+    datasets = pytest.importorskip("datasets")
+    from codepii.io import hf, shards
+
+    read = []
+    monkeypatch.setattr(shards, "iter_hf_record_batches", lambda *a: read.append(1) or hf.iter_hf_record_batches(*a))
+    tbl = table(11, ns=False).drop_columns(["attrs", "price"])  # kinds HF features take as they are
+    datasets.Dataset(tbl).save_to_disk(str(tmp_path / "in" / "a"))
+    runs = {}
+    for name, over in (("arrow", ()), ("dicts", ("arrow_batches=false",))):
+        cfg = load_config(MaskConfig, None, [f"input={tmp_path / 'in'}/*", f"output={tmp_path / name}", "batch_rows=4",
+                                             "max_text_bytes=200", "detector.kind=patterns", *over])
+        assert LocalExecutor(cfg).run().results[0].status == "done"
+        runs[name] = datasets.load_from_disk(str(tmp_path / name / "a")).data.table
+    arrow, dicts = runs["arrow"], runs["dicts"]
+    assert read == [1]  # the arrow run read record batches, the dicts run row dicts
+    assert arrow.equals(dicts) and arrow.num_rows == sum(accepted(11))
+    assert arrow.column("blob").equals(tbl.filter(pa.array(accepted(11))).column("blob"))
+    assert all(SECRET not in (t or "") for t in arrow.column("content").to_pylist())

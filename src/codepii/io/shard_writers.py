@@ -170,6 +170,14 @@ class HfShardWriter(ShardWriter):
             self._writer.write_batch(pa.RecordBatch.from_pylist(list(rows), schema=self.schema))
             self.rows += len(rows)
 
+    def write_batch(self, batch, text_column, pii_column):
+        if batch.record is None:
+            return super().write_batch(batch, text_column, pii_column)
+        record = masked_record(batch, self.schema, text_column, pii_column)
+        if record.num_rows:
+            self._writer.write_batch(record)
+            self.rows += record.num_rows
+
     def _finish(self):
         self._writer.close()
 

@@ -1,8 +1,8 @@
 """Shard readers for the masking chain and its record type, ``MaskBatch``.
 
 A ``MaskBatch`` is a slice of one input shard's rows, in order: row dicts,
-or (Parquet) an Arrow record batch of which only the text column is turned
-into Python objects. Readers stream batches and never hold a whole shard
+or (Parquet, saved HF datasets) an Arrow record batch of which only the text
+column is turned into Python objects. Readers stream batches and never hold a whole shard
 (Parquet: one row group at a time; JSONL: line by line). A JSONL line that
 is not a JSON object does not stop the shard: it arrives as a row that is
 already rejected, with its line number, byte offset and reason (never its
@@ -16,7 +16,7 @@ from typing import Any, Iterator, Literal
 
 from ..errors import CodepiiError, RecordError
 from ..spans import Span
-from .hf import iter_hf_batches, read_hf_schema
+from .hf import iter_hf_batches, iter_hf_record_batches, read_hf_schema
 from .jsonl import BadLine, iter_jsonl_lines
 from .parquet import iter_parquet_batches, iter_parquet_record_batches, read_parquet_schema
 from .paths import detect_format
@@ -31,8 +31,9 @@ MISSING = object()  # a row without the text column (not the same as a null text
 class MaskBatch:
     """Rows ``first_row ..`` of ``shard``, in order, in one of two forms:
 
-    - row dicts: ``rows[i]`` is row ``first_row + i`` (JSONL, saved HF datasets);
-    - Arrow: ``record`` is the ``pyarrow.RecordBatch`` as read and ``rows`` is empty; only the text
+    - row dicts: ``rows[i]`` is row ``first_row + i`` (JSONL; Parquet, saved HF datasets with
+      ``arrow_batches=false``);
+    - Arrow (Parquet, saved HF datasets): ``record`` is the ``pyarrow.RecordBatch`` as read and ``rows`` is empty; only the text
       column is in Python (``record_texts``), every other column stays Arrow up to the writer.
 
     ``reasons[i]`` is None or why the row is rejected; ``bad[i]`` is the BadLine of a row that could not
@@ -149,45 +150,71 @@ class JsonlShardReader(ShardReader):
             yield {"rows": rows, "bad": bad}
 
 
-class ParquetShardReader(ShardReader):
-    """Row dicts, or with ``text_column`` Arrow record batches of which only that column becomes Python."""
+class ArrowShardReader(ShardReader):
+    """A format with an Arrow schema: row dicts, or with ``text_column`` Arrow record batches of which only
+    that column becomes Python."""
 
     def __init__(self, path: str, batch_rows: int, on_bad_row: OnBadRow = "reject", text_column: str | None = None):
         super().__init__(path, batch_rows, on_bad_row)
-        self.schema = read_parquet_schema(path)
+        self.schema = self._read_schema()
         self.text_column = text_column
+
+    @abc.abstractmethod
+    def _read_schema(self): ...
+
+    @abc.abstractmethod
+    def _row_batches(self) -> Iterator[list[dict]]: ...
+
+    @abc.abstractmethod
+    def _record_batches(self) -> Iterator[Any]: ...
 
     def _parts(self):
         if self.text_column is None:
-            return ({"rows": rows} for rows in iter_parquet_batches(self.path, self.batch_rows))
+            return ({"rows": rows} for rows in self._row_batches())
         return self._records()
 
     def _records(self):
         has_text = self.text_column in self.schema.names
-        for rb in iter_parquet_record_batches(self.path, self.batch_rows):
+        for rb in self._record_batches():
             # Decoded here, in the reader: invalid UTF-8 is the shard's read error, as on the dict path.
             texts = rb.column(self.text_column).to_pylist() if has_text else [MISSING] * rb.num_rows
             yield {"record": rb, "record_texts": texts}
 
 
-class HfShardReader(ShardReader):
-    def __init__(self, path: str, batch_rows: int, on_bad_row: OnBadRow = "reject"):
-        super().__init__(path, batch_rows, on_bad_row)
-        self.schema = read_hf_schema(path)
+class ParquetShardReader(ArrowShardReader):
+    def _read_schema(self):
+        return read_parquet_schema(self.path)
 
-    def _parts(self):
-        return ({"rows": rows} for rows in iter_hf_batches(self.path, self.batch_rows))
+    def _row_batches(self):
+        return iter_parquet_batches(self.path, self.batch_rows)
+
+    def _record_batches(self):
+        return iter_parquet_record_batches(self.path, self.batch_rows)
+
+
+class HfShardReader(ArrowShardReader):
+    """A saved HF dataset (``Dataset.save_to_disk``)."""
+
+    def _read_schema(self):
+        return read_hf_schema(self.path)
+
+    def _row_batches(self):
+        return iter_hf_batches(self.path, self.batch_rows)
+
+    def _record_batches(self):
+        return iter_hf_record_batches(self.path, self.batch_rows)
 
 
 def open_reader(path: str, batch_rows: int, on_bad_row: OnBadRow = "reject", arrow_text_column: str | None = None
                 ) -> ShardReader:
     """The reader for ``path``'s format; any failure to open it is a RecordError naming the file.
-    ``arrow_text_column``: read Parquet as Arrow record batches with only that column in Python."""
+    ``arrow_text_column``: read Parquet and saved HF datasets as Arrow record batches with only that column
+    in Python."""
     try:
         fmt = detect_format(path)
-        if fmt == "parquet":
-            return ParquetShardReader(path, batch_rows, on_bad_row, arrow_text_column)
-        return {"jsonl": JsonlShardReader, "hf": HfShardReader}[fmt](path, batch_rows, on_bad_row)
+        if fmt == "jsonl":
+            return JsonlShardReader(path, batch_rows, on_bad_row)
+        return {"parquet": ParquetShardReader, "hf": HfShardReader}[fmt](path, batch_rows, on_bad_row, arrow_text_column)
     except CodepiiError:
         raise
     except Exception as exc:  # e.g. a damaged saved HF dataset; the type only, never the data
