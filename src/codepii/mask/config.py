@@ -64,9 +64,9 @@ class MaskConfig:
     rank: int | None = None
     world_size: int | None = None
     read_ahead_batches: int = 2  # batches read in a background thread while the detector runs
-    # Parquet shards and saved HF datasets flow through the chain as Arrow record batches: only the text column becomes Python
-    # objects, every other column goes to the output as the input's arrays. false: as row dicts (the path
-    # before issue 13, kept to compare; the same output rows).
+    # Parquet shards and saved HF datasets flow through the chain as Arrow record batches: only the text
+    # column becomes Python objects, every other column goes to the output as the input's arrays. false: as
+    # row dicts (the path before issue 13, kept to compare; the same output rows).
     arrow_batches: bool = True
     ray: RayConfig = field(default_factory=RayConfig)
 
