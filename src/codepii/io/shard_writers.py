@@ -102,21 +102,18 @@ class JsonlShardWriter(ShardWriter):
             self._out.close()
 
 
-class ParquetShardWriter(ShardWriter):
-    """Parquet with the input's schema plus the pii column; one row group per batch."""
+class ArrowShardWriter(ShardWriter):
+    """A format written as Arrow record batches by ``self._writer`` (``write_batch``, ``close``), with the
+    output ``schema``: row dicts become a batch; an Arrow-form MaskBatch keeps its other columns' arrays."""
 
-    def __init__(self, final: str, schema):
-        import pyarrow.parquet as pq
-
-        super().__init__(final)
-        self.schema = schema
-        self._writer = pq.ParquetWriter(self._raw, schema, compression="zstd")
+    schema = None
+    _writer = None
 
     def write_rows(self, rows):
         import pyarrow as pa
 
         if rows:
-            self._writer.write_table(pa.Table.from_pylist(list(rows), schema=self.schema))
+            self._writer.write_batch(pa.RecordBatch.from_pylist(list(rows), schema=self.schema))
             self.rows += len(rows)
 
     def write_batch(self, batch, text_column, pii_column):
@@ -129,6 +126,17 @@ class ParquetShardWriter(ShardWriter):
 
     def _finish(self):
         self._writer.close()
+
+
+class ParquetShardWriter(ArrowShardWriter):
+    """Parquet with the input's schema plus the pii column; one row group per batch."""
+
+    def __init__(self, final: str, schema):
+        import pyarrow.parquet as pq
+
+        super().__init__(final)
+        self.schema = schema
+        self._writer = pq.ParquetWriter(self._raw, schema, compression="zstd")
 
 
 def masked_record(batch: MaskBatch, schema, text_column: str, pii_column: str):
@@ -151,7 +159,7 @@ def masked_record(batch: MaskBatch, schema, text_column: str, pii_column: str):
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-class HfShardWriter(ShardWriter):
+class HfShardWriter(ArrowShardWriter):
     """A saved HF dataset: Arrow stream written as rows come, turned into a dataset dir on commit."""
 
     def __init__(self, final: str, schema):
@@ -162,24 +170,6 @@ class HfShardWriter(ShardWriter):
         super().__init__(final)
         self.schema = schema
         self._writer = pa.ipc.new_stream(self._raw, schema)
-
-    def write_rows(self, rows):
-        import pyarrow as pa
-
-        if rows:
-            self._writer.write_batch(pa.RecordBatch.from_pylist(list(rows), schema=self.schema))
-            self.rows += len(rows)
-
-    def write_batch(self, batch, text_column, pii_column):
-        if batch.record is None:
-            return super().write_batch(batch, text_column, pii_column)
-        record = masked_record(batch, self.schema, text_column, pii_column)
-        if record.num_rows:
-            self._writer.write_batch(record)
-            self.rows += record.num_rows
-
-    def _finish(self):
-        self._writer.close()
 
     def commit(self) -> None:
         import datasets
