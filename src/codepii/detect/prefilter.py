@@ -200,11 +200,11 @@ def fixed_width(pattern: str) -> int | None:
     """The length of every match of a trigger pattern (written in the syntax Python's ``re`` and Hyperscan
     share), or None when it varies: a fixed-width trigger needs no start tracking (start = end - width)."""
     parser = getattr(re, "_parser", None)  # the parser re.compile uses: re._parser from 3.11, sre_parse before
-    if parser is None:
-        import sre_parse as parser
     try:
+        if parser is None:
+            import sre_parse as parser
         low, high = parser.parse(pattern).getwidth()
-    except re.error:
+    except (ImportError, AttributeError, re.error):  # no such parser here: the start is tracked (slower, same)
         return None
     return low if low == high else None
 
