@@ -256,7 +256,7 @@ class TriggerScanner:
             width = widths[pattern]
             if width is not None:
                 start = end - width
-            elif (how := special[pattern]) is not None:
+            if (how := special[pattern]) is not None:
                 lead, locate = how
                 if locate is not None:
                     if not rev:
