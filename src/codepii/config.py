@@ -70,6 +70,11 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
         args = get_args(tp)
         val_tp = args[1] if len(args) == 2 else Any
         return types.MappingProxyType({str(k): _coerce(v, val_tp, f"{key}.{k}") for k, v in value.items()})
+    return _coerce_scalar(value, tp, key)
+
+
+def _coerce_scalar(value: Any, tp: Any, key: str) -> Any:
+    """``value`` as the plain type ``tp`` (bool, int, float, str or a class), or a ConfigError naming ``key``."""
     if tp is bool:
         if isinstance(value, bool):
             return value
