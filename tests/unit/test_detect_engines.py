@@ -101,3 +101,12 @@ def test_fixed_width_triggers_need_no_start_tracking():
     assert fixed_width(r"gh[pousr]_[A-Za-z0-9]{36}") == 40
     assert fixed_width(r"(?:AKIA|ASIA|A3T[A-Z0-9])[A-Z0-9]{16}") == 20
     assert fixed_width(r"\d{1,3}\.\d") is None and fixed_width(r"(?:sk|rk)_(?:test|dev)_") is None
+
+
+def test_the_scan_sees_one_byte_per_character():
+    from codepii.detect.prefilter import scan_bytes
+
+    text = "ab é\u00ff 中文 \u0663\u0131\u212a\u017f\u0130 \ud800x"
+    data = scan_bytes(text)
+    assert len(data) == len(text)
+    assert data == b"ab \xe9\xff \x80\x80 0iksi \x80x"  # Latin-1 as itself, re's digits and letters as ASCII
