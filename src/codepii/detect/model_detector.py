@@ -30,6 +30,7 @@ from ..spans import Span
 from .base import Detector
 from .batching import (
     plan_batches,
+    plan_shaped_batches,
     spans_from_probs,
     strip_spans,
     submit_tokenize,
@@ -41,6 +42,8 @@ from .words import snap_to_words
 if TYPE_CHECKING:
     from .config import DetectorConfig
 
+# On CPUs, batch widths are rounded up to a multiple of this many tokens (plan_shaped_batches).
+CPU_WIDTH_MULTIPLE = 64
 # Characters of text tokenized per work item: big enough to sort windows
 # usefully and amortize Python overhead, small enough to overlap with the model.
 CHUNK_CHARS = 1 << 18
@@ -250,8 +253,7 @@ class ModelDetector(Detector):
 
         probs: list[np.ndarray | None] = [None] * len(windows)
         cuda = str(self.device).startswith("cuda")
-        for batch in plan_batches([len(w) for w in windows], self.max_tokens_per_batch):
-            width = len(windows[batch[0]])
+        for width, batch in self._plan([len(w) for w in windows]):
             ids = np.full((len(batch), width), self.pad_id, dtype=np.int64)  # (batch, width)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, i in enumerate(batch):
@@ -275,6 +277,13 @@ class ModelDetector(Detector):
             self.tokens_run += int(mask.sum())
             self.padded_tokens_run += mask.size
         return probs  # type: ignore[return-value]
+
+    def _plan(self, lengths: list[int]) -> list[tuple[int, list[int]]]:
+        """``(padded width, window indices)`` per forward pass: shapes from a fixed set on a CPU, where
+        oneDNN builds kernels per shape; least padding on a GPU."""
+        if str(self.device) == "cpu":
+            return plan_shaped_batches(lengths, self.max_tokens_per_batch, CPU_WIDTH_MULTIPLE, self.max_length)
+        return [(lengths[b[0]], b) for b in plan_batches(lengths, self.max_tokens_per_batch)]
 
     def _decode(self, windows: Sequence[Window], probs: Sequence[np.ndarray], texts: Sequence[str]) -> list[list[Span]]:
         merged = merge_window_probs(windows, probs)
