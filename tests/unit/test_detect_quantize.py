@@ -2,6 +2,8 @@
 layers) on CPU, and refusals."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -57,7 +59,7 @@ def test_bf16_fused_linear_layers_match_eager_bf16_and_fp32_spans(model_dir):
     the same logits as plain bf16 up to rounding, the same spans as fp32 on a small case."""
     from codepii.detect.onednn import OneDNNLinear, onednn_available
 
-    if not onednn_available():
+    if not onednn_available() and os.environ.get("CI") != "true":  # CI's x86 CPU torch wheel has it
         pytest.skip("this torch build has no oneDNN fused linear (torch.ops.mkldnn._linear_pointwise)")
     plain = build_detector("model", model_dir, device="cpu")
     bf16 = build_detector("model", model_dir, device="cpu", quantize="bf16")

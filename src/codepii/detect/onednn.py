@@ -18,7 +18,11 @@ from torch import nn
 
 
 def onednn_available() -> bool:
-    return torch.backends.mkldnn.is_available() and hasattr(torch.ops.mkldnn, "_linear_pointwise")
+    """oneDNN's fused linear is in this torch build and runs bf16 on this CPU (AVX-512 or later)."""
+    ops = torch.ops.mkldnn
+    if not (torch.backends.mkldnn.is_available() and hasattr(ops, "_linear_pointwise")):
+        return False
+    return not hasattr(ops, "_is_mkldnn_bf16_supported") or bool(ops._is_mkldnn_bf16_supported())
 
 
 class OneDNNLinear(nn.Linear):
