@@ -8,6 +8,8 @@ throughput:
 
 - windows are packed into batches of at most ``max_tokens_per_batch`` padded
   tokens: full windows alone (no padding, no mask), the rest length-sorted;
+  on a CPU, batch shapes come from a small fixed set (widths a multiple of
+  64 tokens, power-of-two rows), as oneDNN builds kernels per shape;
 - tokenization runs in worker threads or processes, ``prefetch_batches``
   chunks ahead of the model; decoding runs in a thread one chunk behind;
 - ``torch.inference_mode``; on a GPU, bf16 autocast, SDPA attention, pinned
