@@ -126,6 +126,12 @@ def make_batches(model_dir: str, texts: list[str]) -> list[tuple]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    try:
+        import onnx  # noqa: F401  (onnxruntime.quantization needs it)
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        print(f"bench_cpu_backends needs ONNX Runtime ({exc.name} is missing): pip install -e '.[bench]'", file=sys.stderr)
+        return 2
     import numpy as np
     import torch
 
