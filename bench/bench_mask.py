@@ -234,8 +234,7 @@ def main(argv=None) -> int:
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     size = f"{args.layers} layers x {args.hidden} hidden, {args.heads} heads"
     size = args.model or f"random BERT {size}"
-    print(f"corpus: {len(texts)} files, {megabytes:.2f} MB; model: {size}; "
-          f"windows {args.max_length} tokens, stride {args.stride}; torch threads {torch.get_num_threads()}; "
+    print(f"corpus: {len(texts)} files, {megabytes:.2f} MB; model: {size}; torch threads {torch.get_num_threads()}; "
           f"warm-up: {args.warmup}")
     with tempfile.TemporaryDirectory(prefix="codepii-bench-") as tmp:
         model_dir = args.model or tmp
@@ -249,7 +248,8 @@ def main(argv=None) -> int:
         quality = {path: score_gold(detectors, path) for path in args.gold}
         for d in {det, *detectors.values()}:
             d.close()
-    print(f"device: {det.device}, autocast: {det.dtype}; {windows} windows, {tokens} tokens, "
+    print(f"device: {det.device}, autocast: {det.dtype}; windows of {det.max_length} tokens, stride {det.stride}: "
+          f"{windows} windows, {tokens} tokens, "
           f"padding {1 - tokens / max(padded, 1):.1%}")
     print(f"{'engine':<28} {'seconds':>8} {'MB/s':>8} {'tokens/s':>10} {'CPU s':>8}")
     rows = {}
