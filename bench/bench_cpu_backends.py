@@ -109,13 +109,14 @@ def make_batches(model_dir: str, texts: list[str]) -> list[tuple]:
 
     from codepii.bio import tokenize_windows
     from codepii.detect.batching import plan_shaped_batches
-    from codepii.detect.model_detector import CPU_WIDTH_MULTIPLE
+    from codepii.detect.model_detector import CPU_TOKENS_PER_BATCH, CPU_WIDTH_MULTIPLE
     from codepii.model import load_model_dir
 
     _, tokenizer, meta = load_model_dir(model_dir, device="cpu")
     windows = tokenize_windows(tokenizer, texts, meta.max_length, meta.stride)
     batches = []
-    for width, rows in plan_shaped_batches([len(w) for w in windows], 16384, CPU_WIDTH_MULTIPLE, meta.max_length):
+    for width, rows in plan_shaped_batches([len(w) for w in windows], CPU_TOKENS_PER_BATCH, CPU_WIDTH_MULTIPLE,
+                                             meta.max_length):
         ids = np.full((len(rows), width), tokenizer.pad_token_id or 0, dtype=np.int64)
         mask = np.zeros_like(ids)
         for r, i in enumerate(rows):

@@ -42,7 +42,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--gpu-size", action="store_true", help="StarEncoder size: 12 layers, 768 hidden, 12 heads, 1024 positions")
     p.add_argument("--device", default="auto", help="auto | cpu | cuda")
     p.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
-    p.add_argument("--max-tokens-per-batch", type=int, default=16384)
+    p.add_argument("--max-tokens-per-batch", type=int, default=None, help="default: the detector's (4096 on CPU, 16384 on GPU)")
     p.add_argument("--tokenize-workers", type=int, default=None, help="default: 1 thread; 4 processes with --gpu-size")
     p.add_argument("--tokenize-processes", action="store_true", help="tokenize in spawned processes (default with --gpu-size)")
     p.add_argument("--pipeline-batch-sizes", type=int, nargs="+", default=[1, 8, 32],

@@ -149,6 +149,17 @@ def test_plan_shaped_batches_draw_shapes_from_a_small_set():
     assert {w for w, _ in plan_shaped_batches([20, 24, 24], 100, 64, 24)} == {24}
 
 
+def test_token_budget_default_depends_on_the_device(model_dir):
+    from codepii.detect.model_detector import CPU_TOKENS_PER_BATCH, GPU_TOKENS_PER_BATCH
+    from codepii.model import load_model_dir
+
+    assert detector(model_dir, device="cpu").max_tokens_per_batch == CPU_TOKENS_PER_BATCH
+    assert detector(model_dir, device="cpu", max_tokens_per_batch=100).max_tokens_per_batch == 100
+    model, tok, meta = load_model_dir(model_dir)
+    assert ModelDetector(model, tok, meta, device="cuda").max_tokens_per_batch == GPU_TOKENS_PER_BATCH  # no GPU used
+    assert ModelDetector(model, tok, meta, max_tokens_per_batch=4).max_tokens_per_batch == 24  # at least one window
+
+
 def test_device_and_dtype_selection():
     assert pick_device("cpu") == "cpu"
     assert pick_dtype("auto", "cpu") is None and pick_dtype("float32", "cuda") is None
