@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 from codepii.bio import tokenize_windows  # noqa: E402
 from codepii.labels import inside_tag  # noqa: E402
 from codepii.detect import build_detector  # noqa: E402
-from codepii.detect.batching import plan_batches  # noqa: E402
+from codepii.detect.batching import plan_batches, plan_shaped_batches  # noqa: E402
 from codepii.detect.model_detector import ModelDetector, pick_device, pick_dtype  # noqa: E402
 from codepii.model import save_random_model_dir  # noqa: E402
 
@@ -128,6 +128,36 @@ def test_plan_batches_budget_and_cover():
     full = [b for b in batches if any(lengths[i] == 24 for i in b)]
     assert all({lengths[i] for i in b} == {24} and len(b) <= 2 for b in full)
     assert sum(len(b) for b in full) == 5
+
+
+def test_plan_shaped_batches_draw_shapes_from_a_small_set():
+    """CPU batches: widths rounded up to the multiple (capped at the window length), power-of-two rows."""
+    lengths = [512] * 11 + [500, 130, 129, 128, 64, 3, 70, 300] + [200] * 5
+    batches = plan_shaped_batches(lengths, 2048, 64, 512)
+    assert sorted(i for _, b in batches for i in b) == list(range(len(lengths)))
+    for width, b in batches:
+        assert all(lengths[i] <= width < lengths[i] + 64 for i in b)  # each window fits, padding < the multiple
+        assert width % 64 == 0 and len(b) & (len(b) - 1) == 0  # a power of two
+        assert len(b) == 1 or len(b) * width <= 2048
+        assert [lengths[i] for i in b] == sorted((lengths[i] for i in b), reverse=True)
+    assert [len(b) for w, b in batches if w == 512] == [4, 4, 4]  # 12 windows: 4 + 4 + 4
+    assert [len(b) for w, b in batches if w == 256] == [4, 1]  # 5 windows of 200: 4 + 1
+    assert {w for w, _ in batches} == {512, 320, 256, 192, 128, 64}
+    full = next(b for w, b in batches if w == 512)
+    assert all(lengths[i] == 512 for i in full)  # full windows first: a batch with no padding
+    # The width never exceeds the window length (max_width) unless a window is longer.
+    assert {w for w, _ in plan_shaped_batches([20, 24, 24], 100, 64, 24)} == {24}
+
+
+def test_token_budget_default_depends_on_the_device(model_dir):
+    from codepii.detect.model_detector import CPU_TOKENS_PER_BATCH, GPU_TOKENS_PER_BATCH
+    from codepii.model import load_model_dir
+
+    assert detector(model_dir, device="cpu").max_tokens_per_batch == CPU_TOKENS_PER_BATCH
+    assert detector(model_dir, device="cpu", max_tokens_per_batch=100).max_tokens_per_batch == 100
+    model, tok, meta = load_model_dir(model_dir)
+    assert ModelDetector(model, tok, meta, device="cuda").max_tokens_per_batch == GPU_TOKENS_PER_BATCH  # no GPU used
+    assert ModelDetector(model, tok, meta, max_tokens_per_batch=4).max_tokens_per_batch == 24  # at least one window
 
 
 def test_device_and_dtype_selection():

@@ -7,7 +7,9 @@
   kernels, VNNI where the CPU has it).
 - ``bf16``: all weights and activations in bfloat16. Fast on CPUs with
   AMX or AVX512-BF16 (Intel Sapphire Rapids and later, AMD Zen 4 and later),
-  where oneDNN runs the matmuls in bf16; slower than float32 elsewhere.
+  where oneDNN runs the matmuls in bf16; slower than float32 elsewhere. The
+  Linear layers run through oneDNN's fused linear, the feed-forward GELU as a
+  post-op of its matmul (``onednn.py``).
 
 Both are for CPUs only; on a GPU, ``dtype=auto`` (bf16 autocast) is the fast path.
 """
@@ -40,7 +42,11 @@ def quantize_model(model, mode: str, device: str, dtype: str = "auto"):
     import torch
 
     if mode == "bf16":
-        return model.to(torch.bfloat16)
+        from .onednn import fuse_linear_layers
+
+        model = model.to(torch.bfloat16)
+        fuse_linear_layers(model)  # bias and GELU as oneDNN post-ops (onednn.py); a no-op without oneDNN
+        return model
     engines = [e for e in torch.backends.quantized.supported_engines if e != "none"]
     if not engines:
         raise ConfigError("this torch build has no quantized CPU kernels (fbgemm/qnnpack): use quantize=none")
