@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -210,7 +211,7 @@ class PatternDetector(Detector):
     def detect_one(self, text: str) -> list[Span]:
         # Greedy, level by level (overlaps.py): a lower priority number wins an overlap, then the longer span.
         kept: GreedySpans[PatternRule] = GreedySpans()
-        spans = kept.kept  # the kept spans so far (a list filled in place)
+        spans, starts = kept.kept, kept.starts  # the kept spans so far and their starts (filled in place)
         level: list[tuple[int, int, PatternRule]] = []
         kinds, priority = self._kinds, None
         for rule, matches in self._rule_matches(text):
@@ -225,8 +226,12 @@ class PatternDetector(Detector):
                 start, end = m.span(groups[0]) if groups else m.span()  # _value_span, its usual case inline
                 if start < 0:
                     start, end = _value_span(m, groups[1:])
-                if end <= start or (spans and kept.overlaps(start, end)):  # overlaps an earlier level's span: dropped
+                if end <= start:
                     continue
+                if spans:  # overlaps a span kept at an earlier level: dropped (GreedySpans.overlaps, inline)
+                    i = bisect_right(starts, start)
+                    if (i and spans[i - 1][1] > start) or (i < len(spans) and spans[i][0] < end):
+                        continue
                 if (accept is not None and not accept(text, m)) or (kind is not None and not kind(text, start, end)):
                     continue
                 level.append((start, end, rule))
