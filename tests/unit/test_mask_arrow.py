@@ -151,7 +151,8 @@ def test_saved_hf_datasets_take_the_arrow_path_with_the_same_rows(tmp_path, monk
     from codepii.io import hf, shards
 
     read = []
-    monkeypatch.setattr(shards, "iter_hf_record_batches", lambda *a: read.append(1) or hf.iter_hf_record_batches(*a))
+    monkeypatch.setattr(shards.HfShardReader, "record_batches",
+                        staticmethod(lambda *a: read.append(1) or hf.iter_hf_record_batches(*a)))
     tbl = table(11, ns=False).drop_columns(["attrs", "price"])  # kinds HF features take as they are
     datasets.Dataset(tbl).save_to_disk(str(tmp_path / "in" / "a"))
     runs = {}

@@ -44,14 +44,12 @@ class GreedySpans(Generic[R]):
         (ties: the earlier rule), each unless it overlaps a kept one; empties ``level``."""
         if len(level) > 1:
             level.sort(key=_longest_then_leftmost)
-        starts, kept = self.starts, self.kept
         for span in level:
             start, end = span[0], span[1]
-            i = bisect.bisect_right(starts, start)
-            if (i > 0 and kept[i - 1][1] > start) or (i < len(kept) and kept[i][0] < end):
-                continue
-            starts.insert(i, start)
-            kept.insert(i, span)
+            if not self.overlaps(start, end):
+                i = bisect.bisect_right(self.starts, start)
+                self.starts.insert(i, start)
+                self.kept.insert(i, span)
         level.clear()
 
     def spans(self: "GreedySpans[PatternRule]") -> list[Span]:

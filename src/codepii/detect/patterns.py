@@ -32,6 +32,7 @@ from .validators import (
     _secret_manifest,
     _value_span,
     email_ok,
+    value_groups,
 )
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class PatternRule:
     groups: tuple[str, ...] = field(init=False, compare=False, repr=False)  # the span's groups, first taking part wins
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "groups", tuple(g for g in ("value", "bare") if g in self.regex.groupindex))
+        object.__setattr__(self, "groups", value_groups(self.regex))
 
 
 def _rx(pattern: str, flags: int = 0) -> re.Pattern:

@@ -56,13 +56,8 @@ SECRET_TRIGGER = (
     r"(?:key|token|secret|cred(?:entials?|s)?|auth)(?:[_.\-]?(?:string|str|value|val|\d{1,3}))?" + _ASSIGN_TAIL.format(",")
 )
 LOGIN_TRIGGER = r"(?:user(?:[_.\-]?name)?|login|uname)" + _ASSIGN_TAIL.format("")
-# Trigger patterns per rule: (Hyperscan regex, lead). The match starts where the trigger starts, or, for a
-# trigger that begins with one character of context (what the rule's lookbehind forbids, or a newline),
-# one character later: ``lead`` is then the characters a match can start with, and a trigger starting on
-# any other character starts the match at the next one. Rules not listed use their literal anchors.
 _ALNUM = string.ascii_letters + string.digits
 _HEX = string.hexdigits
-_LOCAL_PART = frozenset(_ALNUM + "._%+-")
 
 
 # Walks back from a trigger's end, run forwards over the reversed text (``rev``, made once per text).
@@ -116,6 +111,10 @@ class Trigger(NamedTuple):
     locate: Callable[[str, str, int], int] | None = None
 
 
+# Trigger patterns per rule. The match starts where the trigger starts, or, for a trigger that begins with
+# one character of context (what the rule's lookbehind forbids, or a newline), one character later: its
+# ``lead`` is then the characters a match can start with, and a trigger starting on any other character
+# starts the match at the next one; or where its ``locate`` says. Rules not listed use their literal anchors.
 TRIGGERS: dict[str, tuple[Trigger, ...]] = {
     # The local part's last character, "@" and the domain's first character (not a decorator's "@"); the
     # local part is walked back in Python (start tracking over a 64-character class cost a third of the scan).

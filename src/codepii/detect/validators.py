@@ -31,11 +31,17 @@ NOT_SECRET_NAMES = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=None)
+def value_groups(regex: re.Pattern) -> tuple[str, ...]:
+    """The groups of ``regex`` a span is taken from, in order: ``value``, then ``bare`` (those it has)."""
+    return tuple(g for g in ("value", "bare") if g in regex.groupindex)
+
+
 def _value_span(m: re.Match, groups: tuple[str, ...] | None = None) -> tuple[int, int]:
-    """The span of the first of ``groups`` (default: ``value``, ``bare``) that took part in the match, else
+    """The span of the first of ``groups`` (default: ``value_groups``) that took part in the match, else
     the whole match."""
     if groups is None:
-        groups = tuple(g for g in ("value", "bare") if g in m.re.groupindex)
+        groups = value_groups(m.re)
     for group in groups:
         span = m.span(group)
         if span[0] >= 0:  # (-1, -1): the group took no part in the match
@@ -65,10 +71,10 @@ def _key_not_placeholder(text: str, m: re.Match) -> bool:
     value = text[slice(*_value_span(m))]
     if is_placeholder(value) or "EXAMPLE" in value.upper():
         return False
-    distinct = len(set(value))
+    chars = set(value)
     # A character filling more than half leaves fewer than half for the others: with this many distinct
     # characters, none does (most keys); else count.
-    return distinct * 2 >= len(value) + 2 or max(map(value.count, set(value))) * 2 <= len(value)
+    return len(chars) * 2 >= len(value) + 2 or max(map(value.count, chars)) * 2 <= len(value)
 
 
 def _bare_value_ok(m: re.Match) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from ..errors import CodepiiError, RecordError
 from ..spans import Span
@@ -152,57 +152,42 @@ class JsonlShardReader(ShardReader):
 
 class ArrowShardReader(ShardReader):
     """A format with an Arrow schema: row dicts, or with ``text_column`` Arrow record batches of which only
-    that column becomes Python."""
+    that column becomes Python. A format gives its schema reader and its two batch iterators (path, rows)."""
+
+    read_schema: Callable[[str], Any]
+    row_batches: Callable[[str, int], Iterator[list[dict]]]
+    record_batches: Callable[[str, int], Iterator[Any]]
 
     def __init__(self, path: str, batch_rows: int, on_bad_row: OnBadRow = "reject", text_column: str | None = None):
         super().__init__(path, batch_rows, on_bad_row)
-        self.schema = self._read_schema()
+        self.schema = self.read_schema(path)
         self.text_column = text_column
-
-    @abc.abstractmethod
-    def _read_schema(self): ...
-
-    @abc.abstractmethod
-    def _row_batches(self) -> Iterator[list[dict]]: ...
-
-    @abc.abstractmethod
-    def _record_batches(self) -> Iterator[Any]: ...
 
     def _parts(self):
         if self.text_column is None:
-            return ({"rows": rows} for rows in self._row_batches())
+            return ({"rows": rows} for rows in self.row_batches(self.path, self.batch_rows))
         return self._records()
 
     def _records(self):
         has_text = self.text_column in self.schema.names
-        for rb in self._record_batches():
+        for rb in self.record_batches(self.path, self.batch_rows):
             # Decoded here, in the reader: invalid UTF-8 is the shard's read error, as on the dict path.
             texts = rb.column(self.text_column).to_pylist() if has_text else [MISSING] * rb.num_rows
             yield {"record": rb, "record_texts": texts}
 
 
 class ParquetShardReader(ArrowShardReader):
-    def _read_schema(self):
-        return read_parquet_schema(self.path)
-
-    def _row_batches(self):
-        return iter_parquet_batches(self.path, self.batch_rows)
-
-    def _record_batches(self):
-        return iter_parquet_record_batches(self.path, self.batch_rows)
+    read_schema = staticmethod(read_parquet_schema)
+    row_batches = staticmethod(iter_parquet_batches)
+    record_batches = staticmethod(iter_parquet_record_batches)
 
 
 class HfShardReader(ArrowShardReader):
     """A saved HF dataset (``Dataset.save_to_disk``)."""
 
-    def _read_schema(self):
-        return read_hf_schema(self.path)
-
-    def _row_batches(self):
-        return iter_hf_batches(self.path, self.batch_rows)
-
-    def _record_batches(self):
-        return iter_hf_record_batches(self.path, self.batch_rows)
+    read_schema = staticmethod(read_hf_schema)
+    row_batches = staticmethod(iter_hf_batches)
+    record_batches = staticmethod(iter_hf_record_batches)
 
 
 def open_reader(path: str, batch_rows: int, on_bad_row: OnBadRow = "reject", arrow_text_column: str | None = None
