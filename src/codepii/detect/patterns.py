@@ -186,7 +186,7 @@ class PatternDetector(Detector):
     ``engine``: ``hyperscan`` finds every rule's candidates in one pass and runs
     the regexes only there (prefilter.py); ``re`` runs each regex over the
     text; ``auto`` (default) takes hyperscan when it is installed. Both give
-    the same spans (tests/unit/test_patterns_engines.py).
+    the same spans (tests/unit/test_detect_engines.py).
     """
 
     name = "patterns"
