@@ -7,6 +7,7 @@ field and the override share one name (STYLE.md, rule 2).
 from __future__ import annotations
 
 import collections.abc
+import copyreg
 import dataclasses
 import hashlib
 import json
@@ -18,6 +19,21 @@ from typing import Any, Literal, Mapping, Sequence, TypeVar, Union, get_args, ge
 from .errors import ConfigError
 
 T = TypeVar("T")
+
+
+def frozen_mapping(data: dict) -> types.MappingProxyType:
+    """A read-only view of ``data``: how configs hold their mappings (and how pickle rebuilds them)."""
+    return types.MappingProxyType(data)
+
+
+def _pickle_mapping_proxy(proxy: types.MappingProxyType) -> tuple:
+    return frozen_mapping, (dict(proxy),)
+
+
+# Config mappings are read-only MappingProxyType views, which pickle cannot send as they are:
+# a config with `placeholders:` or `class_options:` from YAML must still reach spawned processes
+# (mask workers=N). Pickled as the dict they show and rebuilt as a proxy; nothing else changes.
+copyreg.pickle(types.MappingProxyType, _pickle_mapping_proxy)
 
 
 def _type_name(tp: Any) -> str:
@@ -69,7 +85,7 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
             raise ConfigError(f"config key {key!r}: expected a mapping, got {value!r}")
         args = get_args(tp)
         val_tp = args[1] if len(args) == 2 else Any
-        return types.MappingProxyType({str(k): _coerce(v, val_tp, f"{key}.{k}") for k, v in value.items()})
+        return frozen_mapping({str(k): _coerce(v, val_tp, f"{key}.{k}") for k, v in value.items()})
     return _coerce_scalar(value, tp, key)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import pickle
 import shlex
 from pathlib import Path
 
@@ -13,18 +14,22 @@ CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 def _train(path: str, overrides: list[str]) -> None:
     from codepii.train_config import TrainConfig, require_data
 
-    require_data(load_config(TrainConfig, path, overrides))
+    cfg = load_config(TrainConfig, path, overrides)
+    require_data(cfg)
+    return cfg
 
 
 def _mask(path: str, overrides: list[str]) -> None:
     config = importlib.import_module("codepii.mask.config")
-    config.require_paths(load_config(config.MaskConfig, path, overrides))
+    cfg = load_config(config.MaskConfig, path, overrides)
+    config.require_paths(cfg)
+    return cfg
 
 
 def _pseudo_label(path: str, overrides: list[str]) -> None:
     from codepii.pseudo_label import PseudoLabelConfig
 
-    load_config(PseudoLabelConfig, path, overrides)
+    return load_config(PseudoLabelConfig, path, overrides)
 
 
 def _accelerate(path: str, overrides: list[str]) -> None:
@@ -63,7 +68,10 @@ def test_every_yaml_loads_and_validates():
         # The key=value overrides the header's command passes (input=..., data.train=...) apply too.
         overrides = [t for t in shlex.split(command, comments=True) if "=" in t and not t.startswith("-") and "..." not in t]
         try:
-            VALIDATORS[kind](str(path), overrides)
+            cfg = VALIDATORS[kind](str(path), overrides)
+            # Spawned processes (mask workers=N, tokenizer processes) get the config pickled.
+            if cfg is not None and pickle.loads(pickle.dumps(cfg)) != cfg:
+                failures.append(f"{path}: the config changes when pickled and unpickled")
         except Exception as exc:  # report every bad file at once
             failures.append(f"{path}: {type(exc).__name__}: {exc}")
     assert not failures, "\n".join(failures)

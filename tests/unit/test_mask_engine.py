@@ -258,8 +258,13 @@ def test_temporaries_of_a_killed_run_are_removed_beside_outputs_and_rejects(tmp_
 
 
 def test_workers_processes_give_the_same_bytes_as_one_process(tmp_path):
-    """workers=2 (two spawned processes, each building the pattern detector) = workers=1, byte for byte."""
+    """workers=2 (two spawned processes, each building the pattern detector) = workers=1, byte for byte;
+    with the shipped YAML, whose mappings (placeholders) the config holds read-only and pickle must send."""
+    from pathlib import Path
+
     from codepii.mask.executor import ProcessExecutor, make_executor
+
+    yaml_path = str(Path(__file__).resolve().parents[2] / "configs" / "mask" / "patterns.yaml")
 
     (tmp_path / "in").mkdir()
     for k in range(3):
@@ -267,12 +272,12 @@ def test_workers_processes_give_the_same_bytes_as_one_process(tmp_path):
     outs = {}
     for workers in (1, 2):
         out = tmp_path / f"out{workers}"
-        cfg = load_config(MaskConfig, None, [f"input={tmp_path / 'in'}", f"output={out}", "detector.kind=patterns",
-                                             f"workers={workers}"])
+        cfg = load_config(MaskConfig, yaml_path, [f"input={tmp_path / 'in'}", f"output={out}", f"workers={workers}",
+                                                  "placeholders.EMAIL=<MAIL>"])
         executor = make_executor(cfg)
         assert isinstance(executor, ProcessExecutor) == (workers == 2)
         summary = executor.run()
         assert summary.ok and summary.totals()["done"] == 3
         outs[workers] = {p.name: p.read_bytes() for p in sorted(out.glob("*.jsonl"))}
     assert outs[1] == outs[2] and len(outs[1]) == 3
-    assert SECRET_EMAIL.encode() not in b"".join(outs[2].values())
+    assert SECRET_EMAIL.encode() not in b"".join(outs[2].values()) and b"<MAIL>" in b"".join(outs[2].values())
