@@ -91,7 +91,7 @@ def train_and_score(name: str, records: list[dict], args, tests: dict, extra: tu
     write_records(os.path.join(d, "gold.jsonl"), records)
     log = os.path.join(d, "log.txt")
     run([sys.executable, "train/train.py", "--config", "configs/train/tiny.yaml", f"data.train={d}/gold.jsonl",
-         f"data.eval={args.out}/val.jsonl", f"output_dir={d}/run", f"max_steps={args.steps}",
+         f"data.eval={args.out}/val.jsonl", f"output_dir={d}/run", "overwrite=true", f"max_steps={args.steps}",
          f"eval.every_steps={args.steps // 3}", f"seed={args.seed}", "logging.tensorboard=false", *extra], log)
     out = {}
     for test, path in tests.items():

@@ -113,7 +113,7 @@ def train(run_dir: str, data: list[str], steps: int, dev: str, args, init: str |
     t = time.perf_counter()
     init_args = [f"model.name_or_path={init}"] if init else []
     sh("train/train.py", "--config", args.config, "data.train=[" + ",".join(data) + "]", f"data.eval={dev}",
-       f"output_dir={run_dir}", f"max_steps={steps}", f"eval.every_steps={max(steps // 2, 1)}",
+       f"output_dir={run_dir}", "overwrite=true", f"max_steps={steps}", f"eval.every_steps={max(steps // 2, 1)}",
        *RECIPE, *init_args, *args.train_args)
     seconds = time.perf_counter() - t
     print(f"training {run_dir}: {seconds:.0f} s", flush=True)

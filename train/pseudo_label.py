@@ -25,7 +25,7 @@ from codepii.io import entities_type, iter_batches, open_writer, require_columns
 
 def setup_config(argv) -> PseudoLabelConfig:
     parser = argparse.ArgumentParser(prog="train/pseudo_label.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="overrides are config keys: model=DIR input=GLOB output=F min_score.EMAIL=0.95")
+                                     epilog="overrides are config keys: detector.model=DIR input=GLOB output=F min_score.EMAIL=0.95")
     parser.add_argument("--config", help="a YAML under configs/pseudo_label/ (defaults apply without one)")
     parser.add_argument("overrides", nargs="*", metavar="key=value", help="config overrides")
     args = parser.parse_args(argv)

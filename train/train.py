@@ -20,7 +20,7 @@ import shutil
 import sys
 import time
 
-from codepii.config import load_config, save_resolved_config
+from codepii.config import load_config, save_config, save_resolved_config
 from codepii.errors import CodepiiError, exit_on_user_error
 from codepii.io import write_json
 from codepii.labels import IGNORE_INDEX, OUTSIDE, TagSet, begin_tag, inside_tag
@@ -64,6 +64,43 @@ def setup_config(argv) -> TrainConfig:
     return require_data(load_config(TrainConfig, args.config, args.overrides))
 
 
+# What a run leaves in output_dir; a new run must not mix with them (the log appends, and pruning keeps
+# the highest step_N, so an old run's checkpoints would outlive the new run's and be what resume picks).
+RUN_OUTPUTS = ("model", "checkpoints", "log.jsonl", "metrics.json")
+# Keys that fix the shapes of what a checkpoint holds (embeddings, layers, classifier): a resumed run must match them.
+CHECKPOINT_KEYS = ("model.", "labels.mapping", "labels.max_length")
+CHECKPOINT_CONFIG = "config.yaml"  # the resolved config, saved in every checkpoint
+
+
+def check_output_dir(cfg: TrainConfig) -> None:
+    """A new run goes to an output_dir without another run in it, unless ``overwrite=true``."""
+    if cfg.resume or cfg.overwrite or _resumes_in_place(cfg):
+        return
+    found = [n for n in RUN_OUTPUTS if os.path.exists(os.path.join(cfg.output_dir, n))]
+    if found:
+        raise CodepiiError(
+            f"output_dir={cfg.output_dir} holds a previous run ({', '.join(found)}); pass resume=true to continue it, "
+            "overwrite=true to replace it, or another output_dir"
+        )
+
+
+def _resumes_in_place(cfg: TrainConfig) -> bool:
+    if not cfg.resume_from:
+        return False
+    root = os.path.abspath(os.path.join(cfg.output_dir, "checkpoints"))
+    return os.path.dirname(os.path.abspath(cfg.resume_from.rstrip("/"))) == root
+
+
+def clear_previous_run(cfg: TrainConfig) -> None:
+    """``overwrite=true``: remove what a previous run left in output_dir (main process only)."""
+    for name in (*RUN_OUTPUTS, "tb"):
+        path = os.path.join(cfg.output_dir, name)
+        if os.path.isdir(path):
+            shutil.rmtree(path)
+        elif os.path.exists(path):
+            os.remove(path)
+
+
 def setup_accelerator(cfg: TrainConfig):
     from accelerate import Accelerator
     from accelerate.utils import set_seed
@@ -76,8 +113,11 @@ def setup_accelerator(cfg: TrainConfig):
     )
     set_seed(cfg.seed)
     if accelerator.is_main_process:
+        if cfg.overwrite:
+            clear_previous_run(cfg)
         os.makedirs(cfg.output_dir, exist_ok=True)
         save_resolved_config(cfg, cfg.output_dir)
+    accelerator.wait_for_everyone()
     if cfg.logging.tensorboard:
         accelerator.init_trackers("tb", config=flatten_config(cfg))
     return accelerator
@@ -88,12 +128,46 @@ def find_checkpoint(cfg: TrainConfig) -> str | None:
     if cfg.resume_from:
         if not os.path.isdir(cfg.resume_from):
             raise CodepiiError(f"resume_from={cfg.resume_from}: no such checkpoint directory")
-        return cfg.resume_from
+        return check_checkpoint(cfg, cfg.resume_from)
     root = os.path.join(cfg.output_dir, "checkpoints")
     if not cfg.resume or not os.path.isdir(root):
         return None
     steps = sorted((int(d.split("_")[1]), d) for d in os.listdir(root) if d.startswith("step_"))
-    return os.path.join(root, steps[-1][1]) if steps else None
+    return check_checkpoint(cfg, os.path.join(root, steps[-1][1])) if steps else None
+
+
+def check_checkpoint(cfg: TrainConfig, path: str) -> str:
+    """``path`` when it is a checkpoint of this recipe whose shapes fit ``cfg``; else a one-line error."""
+    from codepii.config import load_yaml
+
+    if not os.path.isfile(os.path.join(path, "custom_checkpoint_0.pkl")):  # the TrainState every checkpoint has
+        run = " (it is a run's output_dir: pass output_dir=... resume=true)" if os.path.isdir(
+            os.path.join(path, "checkpoints")) else ""
+        raise CodepiiError(f"resume_from={path}: not a train/train.py checkpoint{run}; give OUTPUT_DIR/checkpoints/step_N")
+    saved = os.path.join(path, CHECKPOINT_CONFIG)
+    if not os.path.isfile(saved):
+        return path  # an older checkpoint: load_state's own error is caught in main
+    was = flatten_config(load_config(TrainConfig, saved))
+    now = flatten_config(cfg)
+    for key in sorted(was):
+        if key.startswith(CHECKPOINT_KEYS) and was[key] != now.get(key):
+            raise CodepiiError(
+                f"{path} was saved with {key}={was[key]}, this config has {key}={now.get(key)}; "
+                "resume with the checkpoint's config (its config.yaml) or start a new output_dir"
+            )
+    return path
+
+
+def load_checkpoint(accelerator, checkpoint: str) -> None:
+    """``accelerator.load_state``, its shape errors (older checkpoints carry no config) as one line."""
+    try:
+        accelerator.load_state(checkpoint)  # weights, optimizer, scheduler, RNG states and TrainState
+    except (RuntimeError, FileNotFoundError, KeyError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CodepiiError(
+            f"resume_from={checkpoint}: the checkpoint does not fit this config ({first}); "
+            "resume with the config it was saved with, or start a new output_dir"
+        ) from None
 
 
 def setup_model(cfg: TrainConfig, tagset: TagSet, train_texts: list[str], checkpoint: str | None, accelerator):
@@ -252,6 +326,7 @@ def save_checkpoint(cfg: TrainConfig, accelerator, tokenizer, step: int) -> None
     accelerator.save_state(path)
     if accelerator.is_main_process:
         tokenizer.save_pretrained(os.path.join(path, "tokenizer"))
+        save_config(cfg, os.path.join(path, CHECKPOINT_CONFIG))  # what a resumed run is checked against
         old = sorted((int(d.split("_")[1]), d) for d in os.listdir(root) if d.startswith("step_"))
         for _, d in old[: -cfg.checkpoint.keep]:
             shutil.rmtree(os.path.join(root, d), ignore_errors=True)
@@ -267,11 +342,12 @@ def log_jsonl(cfg: TrainConfig, accelerator, row: dict) -> None:
 @exit_on_user_error
 def main(argv=None) -> int:
     cfg = setup_config(argv)
+    check_output_dir(cfg)
+    checkpoint = find_checkpoint(cfg)
     records = load_gold_splits(cfg.data)  # before torch is imported: a bad path fails in a second
     accelerator = setup_accelerator(cfg)
     tagset = TagSet.from_mapping(cfg.labels.mapping)
     data_hash = records_hash(records[0])
-    checkpoint = find_checkpoint(cfg)
     model, tokenizer = setup_model(cfg, tagset, [r["content"] for r in records[0]], checkpoint, accelerator)
     train_loader, eval_loader, sampler = setup_data(cfg, records, tokenizer, tagset, accelerator)
     steps_per_epoch = math.ceil(len(train_loader) / cfg.batch.grad_accum_steps / accelerator.num_processes)
@@ -284,8 +360,13 @@ def main(argv=None) -> int:
     state = TrainState()
     accelerator.register_for_checkpointing(state)
     if checkpoint:
-        accelerator.load_state(checkpoint)  # weights, optimizer, scheduler, RNG states and TrainState
+        load_checkpoint(accelerator, checkpoint)
         accelerator.print(f"resumed from {checkpoint} at step {state.step} (epoch {state.epoch}, batch {state.batch_in_epoch})")
+        if state.step >= total_steps and not os.path.isdir(os.path.join(cfg.output_dir, "model")):
+            raise CodepiiError(
+                f"{checkpoint} is at step {state.step} and max_steps gives {total_steps}: nothing left to train, and "
+                f"{cfg.output_dir} has no model; raise max_steps to train on"
+            )
     stop = cfg.eval.patience > 0 and state.bad_evals >= cfg.eval.patience  # a resumed run that had stopped early
     eval_every = cfg.eval.every_steps or total_steps
     save_every = cfg.checkpoint.every_steps or eval_every

@@ -159,7 +159,7 @@ def run_demo(out_dir: str, size: DemoSize, seed: int = 0) -> dict:
     s = d.stage("4. train the tiny encoder on the aggregated gold (CPU; unresolved tasks are not trained as O)")
     d.recipe(s, "train/train.py", "--config", "configs/train/tiny.yaml", f"data.train={p('gold.jsonl')}",
              f"output_dir={p('run')}", f"max_steps={size.train_steps}", f"eval.every_steps={size.eval_every}",
-             f"seed={seed}")
+             f"seed={seed}", "overwrite=true")  # a rerun of the demo replaces its previous run
 
     s = d.stage("5. evaluate model, patterns and hybrid side by side on the test set")
     d.recipe(s, "eval/eval.py", "--gold", p("test.jsonl"), "--model", p("run", "model"), "--detector", "model",

@@ -106,6 +106,7 @@ class TrainConfig:
     mixed_precision: Literal["no", "bf16", "fp16"] = "no"  # CPU: "no" (float32)
     resume: bool = False  # continue from the newest checkpoint in output_dir/checkpoints
     resume_from: Optional[str] = None  # or from this checkpoint directory
+    overwrite: bool = False  # replace a previous run found in output_dir (without it, that is an error)
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     labels: LabelsConfig = field(default_factory=LabelsConfig)
@@ -149,6 +150,9 @@ class TrainConfig:
                 )
         if self.resume and self.resume_from:
             raise ConfigError("set either 'resume=true' (newest checkpoint in output_dir) or 'resume_from=PATH', not both")
+        if self.overwrite and (self.resume or self.resume_from):
+            raise ConfigError("set either 'overwrite=true' (start again) or 'resume'/'resume_from' (continue), not both")
+        _positive(self.checkpoint.keep, "checkpoint.keep")
 
 
 def _positive(value: float, key: str) -> None:

@@ -106,6 +106,55 @@ def test_resume_reproduces_the_uninterrupted_losses(tmp_path):
     assert [resumed[s] for s in range(8, 13)] == [uninterrupted[s] for s in range(8, 13)]  # bit for bit
 
 
+QUICK = ["data.max_records=3", "max_steps=2", "batch.per_device=4", "labels.max_length=64", "labels.stride=8",
+         "optim.warmup_steps=1", "eval.every_steps=0", "eval.max_windows=4", "logging.every_steps=1"]
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, *words: str) -> None:
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    last = proc.stderr.strip().splitlines()[-1]  # before it, at most the progress bars of datasets/transformers
+    assert "Traceback" not in proc.stderr and last.startswith("train.py: error: "), proc.stderr[-3000:]
+    for word in words:
+        assert word in last
+
+
+def test_a_second_run_never_mixes_with_the_first_in_one_output_dir(tmp_path):
+    # Rerunning the same command without resume=true used to overwrite the best model, append to the
+    # old log.jsonl and prune its own new checkpoints while keeping the old run's higher step_N (which
+    # resume=true then picked up).
+    train, out = tmp_path / "train.jsonl", tmp_path / "run"
+    write_records(str(train), generate(12, seed=3, long_fraction=0))
+    run_recipe(*tiny(train, out, *QUICK, "max_steps=3"))
+    before = (out / "model" / "model.safetensors").read_bytes()
+    again = run_recipe(*tiny(train, out, *QUICK), check=False)
+    assert_one_line_error(again, "resume=true", "overwrite=true", str(out))
+    assert (out / "model" / "model.safetensors").read_bytes() == before  # nothing lost
+    assert sorted(p.name for p in (out / "checkpoints").iterdir()) == ["step_3"]
+    run_recipe(*tiny(train, out, *QUICK, "overwrite=true"))
+    losses, _ = read_log(out)
+    assert sorted(losses) == [1, 2]  # the new run's log only
+    assert sorted(p.name for p in (out / "checkpoints").iterdir()) == ["step_2"]
+
+
+def test_resuming_from_a_checkpoint_that_does_not_fit_is_a_one_line_error(tmp_path):
+    train = tmp_path / "train.jsonl"
+    write_records(str(train), generate(12, seed=3, long_fraction=0))
+    first = tmp_path / "a"
+    run_recipe(*tiny(train, first, *QUICK, "model.tiny.hidden_size=32"))
+    step = first / "checkpoints" / "step_2"
+    other = run_recipe(*tiny(train, tmp_path / "b", *QUICK, f"resume_from={step}"), check=False)
+    assert_one_line_error(other, "model.tiny.hidden_size", "32", "64")
+    not_a_checkpoint = run_recipe(*tiny(train, tmp_path / "c", *QUICK, f"resume_from={first}"), check=False)
+    assert_one_line_error(not_a_checkpoint, "resume_from", "checkpoints/step_N")
+    # A checkpoint written before checkpoints carried their config: the load error, in one line.
+    (step / "config.yaml").unlink()
+    old = run_recipe(*tiny(train, tmp_path / "d", *QUICK, f"resume_from={step}"), check=False)
+    assert_one_line_error(old, "resume_from", "does not fit")
+    past = run_recipe(*tiny(train, tmp_path / "e", *QUICK, "model.tiny.hidden_size=32", "max_steps=1",
+                            f"resume_from={step}"), check=False)
+    assert_one_line_error(past, "step 2", "max_steps")
+
+
 def test_pseudo_label_recipe_applies_the_rules(tmp_path):
     from codepii.labels import TagSet
     from codepii.model import ModelMeta, build_tiny_model, save_model_dir, train_tokenizer

@@ -112,3 +112,13 @@ def test_aggregate_fallback_best_settles_every_voted_task(tasks, capsys):
     records = [json.loads(line) for line in (tmp / "best.jsonl").read_text(encoding="utf-8").splitlines()]
     taken = [f for r in records for f in r.get("fallback", [])]
     assert len(taken) == len(best["fallback"]["tasks"]) and all(0 <= f["confidence"] < 1 for f in taken)
+
+
+def test_a_corpus_record_without_content_names_the_file(tmp_path, capsys):
+    # The error said "corpus row 1: missing column(s) content" without the file it meant.
+    bad = tmp_path / "mine.jsonl"
+    bad.write_text(json.dumps({"id": "a", "text": "x = 1\n"}) + "\n")
+    with pytest.raises(SystemExit) as exit_:
+        main(["crowd", "chunk", "--input", str(bad), "--out", str(tmp_path / "t")])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and f"{bad} row 1: missing column(s) content" in err, err

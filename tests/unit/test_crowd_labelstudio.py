@@ -96,3 +96,28 @@ def test_malformed_exports_are_one_line_errors(tmp_path):
     with pytest.raises(RecordError, match="no annotator id"):
         parse_export([{"data": {"text": "x", "chunk_id": "c", "project": "KEY"}, "annotations": [{"id": 1, "result": []}]}],
                      "x.json", Problems())
+
+
+def _task(annotations, **data):
+    return {"id": 4, "data": {"text": "ann lee", "chunk_id": "c", "project": "NAME", **data}, "annotations": annotations}
+
+
+def _labels(value):
+    return {"id": 1, "completed_by": 2, "result": [{"type": "labels", "from_name": "label", "to_name": "text", "value": value}]}
+
+
+@pytest.mark.parametrize("task, needle", [
+    (_task(["x"]), "annotation"),                                           # an annotation that is not an object
+    (_task([{"id": 1, "completed_by": 2, "result": ["x"]}]), "result"),     # a result item that is not an object
+    (_task([{"id": 1, "completed_by": 2, "result": {"a": 1}}]), "result"),  # result not a list
+    (_task([_labels([1, 2])]), "value"),                                    # value not an object
+    (_task([_labels({"start": 0, "end": 3, "labels": "NAME"})]), "label"),  # labels not a list
+    (_task([{"id": 1, "completed_by": 2, "result": []}], text=5), "text"),  # text not a string
+    ({"id": 4, "data": {"text": "x", "chunk_id": "c", "project": "NAME"}, "annotations": {"id": 1}}, "annotations"),
+    (_task([{"completed_by": 2, "result": []}]), "id"),                     # a labeling needs its annotation id
+])
+def test_export_fields_of_the_wrong_type_are_one_line_errors(task, needle):
+    # These ended in AttributeError/TypeError tracebacks; a hand-edited or truncated export is user input.
+    with pytest.raises(RecordError, match=needle) as info:
+        parse_export([task], "x.json", Problems())
+    assert "x.json task 4" in str(info.value)

@@ -56,3 +56,12 @@ def test_bad_input_is_one_line_exit_2(tmp_path, args, message):
     r = subprocess.run([sys.executable, "-m", "codepii", "synth", *args], capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and message in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("name, fmt", [("corpus.parquet", "jsonl"), ("corpus.jsonl", "parquet"), ("corpus.jsonl.gz", "parquet")])
+def test_a_format_that_contradicts_the_file_name_is_refused(tmp_path, name, fmt):
+    # --out corpus.parquet --format jsonl wrote JSON lines into corpus.parquet, which no reader (all go by suffix) opens.
+    out = tmp_path / name
+    r = run("--out", str(out), "--files", "3", "--format", fmt)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert name in r.stderr and "--format" in r.stderr and not out.exists()

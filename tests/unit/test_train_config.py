@@ -45,11 +45,13 @@ def test_bad_keys_name_the_key(override, key):
         ("optim.lr=0", "optim.lr"),
         ("optim.adam_betas=[0.9]", "adam_betas"),
         ("resume_from=x", "not both"),
+        ("overwrite=true", "not both"),
+        ("checkpoint.keep=0", "checkpoint.keep"),  # 0 kept every checkpoint, the opposite of the key's meaning
     ],
 )
 def test_loading_rejects_what_types_cannot(override, needle):
     with pytest.raises(ConfigError, match=needle):
-        load_config(TrainConfig, None, ["data.train=a.jsonl", "resume=true" if "resume_from" in override else "seed=0", override])
+        load_config(TrainConfig, None, ["data.train=a.jsonl", "resume=true" if override.startswith(("resume_from", "overwrite")) else "seed=0", override])
 
 
 def test_data_train_is_required():

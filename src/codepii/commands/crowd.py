@@ -202,7 +202,7 @@ def run_chunk(args: argparse.Namespace) -> int:
     if args.lines < 1:
         raise CodepiiError(f"--lines must be at least 1, got {args.lines}")
     records = progress(iter_records(args.input), unit=" file", desc="chunk")
-    chunks = list(chunk_records(records, args.lines, id_column=args.id_column, content_column=args.content_column))
+    chunks = list(chunk_records(records, args.lines, source=_source(args.input), id_column=args.id_column, content_column=args.content_column))
     write_records(os.path.join(args.out, "chunks.jsonl"), chunks)
     for project in MAIN_CATEGORIES:
         if args.format == "jsonl":
@@ -389,7 +389,7 @@ def run_select(args: argparse.Namespace) -> int:
     if args.budget < 1 or args.lines < 1 or not 0.0 <= args.random_share <= 1.0:
         raise CodepiiError("crowd select: need --budget >= 1, --lines >= 1 and --random-share in [0, 1]")
     done = {c["chunk_id"] for c in _read_chunks(args.exclude)} if args.exclude else set()
-    chunks = [c for c in chunk_records(iter_records(args.input), args.lines) if c["chunk_id"] not in done]
+    chunks = [c for c in chunk_records(iter_records(args.input), args.lines, source=_source(args.input)) if c["chunk_id"] not in done]
     if not chunks:
         raise CodepiiError(f"{' '.join(args.input)}: no chunks left to select (all excluded, or no records)")
     scores = score_chunks(args.model, chunks)
@@ -402,3 +402,9 @@ def run_select(args: argparse.Namespace) -> int:
           f"({reasons['priority']} by priority, {reasons['random']} at random; mean uncertainty {mean_u:.3f} vs "
           f"{sum(s['uncertainty'] for s in scores) / len(scores):.3f} overall) -> {args.out}")
     return 0
+
+
+def _source(paths) -> str:
+    """How errors name the corpus: its file, or (rows counted across several inputs) all of them."""
+    paths = [paths] if isinstance(paths, str) else list(paths)
+    return paths[0] if len(paths) == 1 else f"corpus ({' + '.join(paths)})"

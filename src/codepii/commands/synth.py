@@ -62,12 +62,29 @@ def _print_stats(path: str) -> int:
     return 0
 
 
+def _check_format(out: str, fmt: str | None) -> None:
+    """``--format`` may name the format of a file whose name does not; it may not contradict the name
+    (every reader goes by the suffix, so that file could not be read back)."""
+    from ..errors import CodepiiError, RecordError
+    from ..io.paths import detect_format
+
+    if fmt is None:
+        return
+    try:
+        named = detect_format(out)
+    except RecordError:
+        return
+    if named != fmt:
+        raise CodepiiError(f"synth --format {fmt}, but --out {out} names a {named} file; drop --format or change the name")
+
+
 def _write(args: argparse.Namespace) -> int:
     from ..errors import CodepiiError
     from ..progress import progress
     from ..io import write_records
     from ..synth import KINDS, generate
 
+    _check_format(args.out, args.format)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()] if args.kinds else None
     unknown = sorted(set(kinds or ()) - set(KINDS))
     if unknown:

@@ -75,11 +75,13 @@ def chunk_record(
     return out
 
 
-def chunk_records(records: Iterable[Mapping], lines: int = DEFAULT_LINES, **kwargs) -> Iterator[dict]:
-    """Chunks of every record in order; duplicate file ids are an error (chunk ids must be unique)."""
+def chunk_records(records: Iterable[Mapping], lines: int = DEFAULT_LINES, source: str = "corpus", **kwargs) -> Iterator[dict]:
+    """Chunks of every record in order; duplicate file ids are an error (chunk ids must be unique).
+
+    ``source`` (the input's path) names the file in errors."""
     seen: set = set()
     for row, record in enumerate(records, start=1):
-        where = f"corpus row {row}"
+        where = f"{source} row {row}"
         chunks = chunk_record(record, lines, where=where, **kwargs)
         file_id = chunks[0]["file_id"]
         if file_id in seen:

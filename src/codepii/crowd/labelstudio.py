@@ -133,12 +133,22 @@ def _worker(annotation: Mapping, where: str) -> str:
     return str(who)
 
 
+def _results(ann: Mapping, where: str) -> list[Mapping]:
+    """An annotation's ``result`` items, checked to be a list of objects."""
+    results = ann.get("result") or []
+    if not isinstance(results, list) or not all(isinstance(r, Mapping) for r in results):
+        raise RecordError(f"{where}: 'result' must be a list of result objects; give Label Studio's JSON export unedited")
+    return results
+
+
 def _annotation_spans(ann: Mapping, text: str, where: str, problems: Problems) -> tuple[Span, ...] | None:
     spans = []
-    for r in ann.get("result") or []:
+    for r in _results(ann, where):
         if r.get("type") != "labels":
             continue
         value = r.get("value") or {}
+        if not isinstance(value, Mapping):
+            raise RecordError(f"{where}: a labels result's 'value' must be an object with start, end, text and labels")
         labels = value.get("labels") or []
         if len(labels) != 1 or not isinstance(value.get("start"), int) or not isinstance(value.get("end"), int):
             raise RecordError(f"{where}: a labels result needs integer start/end and exactly one label, got {value!r}")
@@ -151,9 +161,10 @@ def _annotation_spans(ann: Mapping, text: str, where: str, problems: Problems) -
 
 
 def _verdict(ann: Mapping, where: str) -> str:
-    for r in ann.get("result") or []:
+    for r in _results(ann, where):
         if r.get("type") == "choices" and r.get("from_name") == VERDICT_NAME:
-            choices = (r.get("value") or {}).get("choices") or []
+            value = r.get("value") or {}
+            choices = (value.get("choices") if isinstance(value, Mapping) else None) or []
             if len(choices) == 1 and choices[0] in VERDICTS:
                 return choices[0]
             raise RecordError(f"{where}: verdict {choices!r} must be exactly one of {', '.join(VERDICTS)}")
@@ -177,10 +188,18 @@ def parse_export(
         if "chunk_id" not in data or "text" not in data or not proj:
             raise RecordError(f"{where_task}: data needs chunk_id, text and project (or pass --project); "
                               "import the tasks `codepii crowd chunk --format label-studio` wrote")
-        for ann in task.get("annotations") or []:
+        if not isinstance(data["text"], str):
+            raise RecordError(f"{where_task}: data.text must be the chunk's text (a string), got {type(data['text']).__name__}")
+        annotations = task.get("annotations") or []
+        if not isinstance(annotations, list) or not all(isinstance(a, Mapping) for a in annotations):
+            raise RecordError(f"{where_task}: 'annotations' must be a list of annotation objects; export as JSON")
+        for ann in annotations:
             if ann.get("was_cancelled"):
                 continue
             where = f"{where_task} annotation {ann.get('id')}"
+            if "assignment_id" not in data and ann.get("id") is None:
+                raise RecordError(f"{where}: a labeling annotation needs its 'id' (its assignment id is ls-<id>); "
+                                  "give Label Studio's JSON export unedited")
             worker = _worker(ann, where)
             if "assignment_id" in data:
                 votes.append(Vote(str(data["assignment_id"]), str(data["chunk_id"]), proj, worker, _verdict(ann, where), where))
