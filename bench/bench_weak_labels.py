@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections import Counter, defaultdict
+from collections import Counter
 
 from codepii.corpus.archive import ArchiveFilter, iter_members, strip_top_folder
 from codepii.corpus.declared import SOURCES, collect, file_role

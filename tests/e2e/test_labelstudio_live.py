@@ -16,7 +16,7 @@ from codepii.crowd.aggregate import aggregate
 from codepii.crowd.chunk import group_file_chunks
 from codepii.crowd.labelstudio import COLOURS, TEXT_NAME, VERDICT_NAME, resolve_offsets, span_result
 from codepii.crowd.ls_api import TOKEN_ENV, LabelStudioClient
-from codepii.crowd.ls_sync import project_title, set_projects
+from codepii.crowd.ls_sync import set_projects
 from codepii.crowd.results import read_labelings, read_votes
 from codepii.crowd.simulate import CrowdConfig, simulate
 from codepii.labels import MAIN_CATEGORIES, main_category, subcategories_of

@@ -82,7 +82,6 @@ def run_fetch(args: argparse.Namespace) -> int:
     from ..corpus.reserved import ReservedPackages
     from ..errors import CodepiiError
     from ..progress import progress
-    from ..io import write_records
 
     if args.max_file_bytes < 1:
         raise CodepiiError(f"corpus fetch --max-file-bytes {args.max_file_bytes}: give a positive number of bytes")

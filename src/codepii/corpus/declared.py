@@ -9,7 +9,6 @@ owner looks like a person.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Iterable

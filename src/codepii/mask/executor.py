@@ -26,7 +26,7 @@ from ..errors import RecordError
 from ..io import expand_paths, is_url, require_shard_columns, write_json
 from ..io.readers import MissingColumnError
 from .config import MaskConfig, output_fingerprint, rank_and_world, require_paths
-from .task import OnBatch, ShardResult, finished, process_shard
+from .task import ShardResult, finished, process_shard
 
 
 @dataclass(frozen=True)
