@@ -17,6 +17,14 @@ def _disable() -> bool | None:
     return flag in ("0", "false", "no")
 
 
+def bars_shown() -> bool:
+    """Whether codepii's bars show: for libraries that draw their own (crowd-kit's ``silent``/``verbose``)."""
+    import sys
+
+    disable = _disable()
+    return sys.stderr.isatty() if disable is None else not disable
+
+
 def progress(iterable: Iterable[T] | None = None, **kwargs):
     """``tqdm(iterable, **kwargs)`` with codepii's defaults (dynamic width, auto-off)."""
     from tqdm.auto import tqdm

@@ -101,6 +101,16 @@ def test_crowd_kit_methods_accept_a_clear_case(method):
     assert [d[f"t{i}"].status for i in range(6)] == [REJECTED, ACCEPTED] * 3
 
 
+@pytest.mark.parametrize("flag, shown", [("1", True), ("0", False)])
+def test_iterative_methods_show_crowd_kits_bar_when_codepii_shows_bars(monkeypatch, flag, shown):
+    """GLAD and MACE can run for minutes on a large crowd: their own bars follow CODEPII_PROGRESS."""
+    from codepii.crowd.vote import _aggregator
+
+    monkeypatch.setenv("CODEPII_PROGRESS", flag)
+    assert _aggregator("glad", 0).silent is not shown
+    assert (_aggregator("mace", 0).verbose > 0) is shown
+
+
 BAD_CASES = {
     "unknown_chunk": (lab("x", "nope:1", "EMAIL", "w9"), None),
     "unknown_project": (lab("x", "f:1", "PHONE", "w9"), None),

@@ -70,6 +70,8 @@ def vote_frame(votes: Sequence[Vote], per_project: bool = True):
 def _aggregator(method: str, seed: int):
     from crowdkit.aggregation import GLAD, MACE, DawidSkene, MajorityVote, Wawa
 
+    from ..progress import bars_shown
+
     if method in ("mv", "wmv"):
         return MajorityVote()
     if method == "wawa":
@@ -77,9 +79,9 @@ def _aggregator(method: str, seed: int):
     if method == "ds":
         return DawidSkene(n_iter=100)
     if method == "glad":
-        return GLAD(n_iter=100)
+        return GLAD(n_iter=100, silent=not bars_shown())  # EM can run for minutes: crowd-kit's own bar
     if method == "mace":
-        return MACE(n_iter=50, random_state=seed)
+        return MACE(n_iter=50, random_state=seed, verbose=1 if bars_shown() else 0)  # a bar over restarts
     raise CodepiiError(f"unknown aggregation method {method!r}; choose one of {', '.join(METHODS)}")
 
 
