@@ -68,6 +68,8 @@ def test_bad_input_exits_2_with_one_line(tasks, capsys):
     labels = tmp / "labels.jsonl"
     labels.write_text(json.dumps({"assignment_id": "x", "chunk_id": "a:1", "project": "EMAIL", "worker_id": "w",
                                   "spans": [{"start": 0, "end": 999, "category": "EMAIL"}]}) + "\n")
+    empty = tmp / "empty.jsonl"
+    empty.write_text("")
     votes = tmp / "votes.jsonl"
     votes.write_text(json.dumps({"assignment_id": "x", "chunk_id": "a:1", "project": "EMAIL", "worker_id": "v",
                                  "verdict": "maybe"}) + "\n")
@@ -76,6 +78,7 @@ def test_bad_input_exits_2_with_one_line(tasks, capsys):
         (common + ["--validations", str(votes)], "votes.jsonl row 1: verdict 'maybe'"),
         (common + ["--strict"], "labels.jsonl row 1 (assignment x): span [0, 999)"),
         (common + ["--method", "wmv"], "pass --skills"),
+        (["aggregate", "--chunks", chunks, "--labels", str(empty), "--out", str(tmp / "o.jsonl")], "no labelings"),
         (["aggregate", "--chunks", str(gold), "--labels", str(labels), "--out", "o.jsonl"], "missing column(s) chunk_id"),
         (["simulate", "--gold", str(gold), "--chunks", chunks, "--out", str(tmp / "c"), "--workers", "2"], "workers must be"),
         (["chunk", "--input", str(tmp / "nope.jsonl"), "--out", str(tmp / "t")], "no such file"),

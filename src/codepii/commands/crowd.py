@@ -287,6 +287,9 @@ def run_aggregate(args: argparse.Namespace) -> int:
     chunks = _read_chunks(args.chunks)
     labelings, votes_a = _read_results(args.labels, "labels", problems, args.project)
     more_labelings, votes_b = _read_results(args.validations, "votes", problems, args.project)
+    if not labelings + more_labelings:  # every chunk would come out as gold without PII
+        raise CodepiiError(f"{', '.join(args.labels)}: no labelings read; point --labels at the labeling results "
+                           "(labels.jsonl of `crowd pull` or `crowd simulate`, or Label Studio exports)")
     skills = read_skills(args.skills) if args.skills else None
     method = args.method or (DEFAULT_METHOD if skills else "mv")
     records, summary = aggregate(chunks, labelings + more_labelings, votes_a + votes_b, skills, method=method,
