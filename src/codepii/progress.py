@@ -33,3 +33,23 @@ def progress(iterable: Iterable[T] | None = None, **kwargs):
     kwargs.setdefault("dynamic_ncols", True)
     kwargs.setdefault("leave", False)
     return tqdm(iterable, **kwargs)
+
+
+def quiet_hf_bars() -> None:
+    """transformers', datasets' and the hub's own bars (loading weights, writing shards, ``map``) off
+    whenever codepii's are (a log, a batch job, ``CODEPII_PROGRESS=0``); never turned back on, so their
+    own switches (``HF_DATASETS_DISABLE_PROGRESS_BARS``...) still hold. Only libraries already imported."""
+    import sys
+
+    if bars_shown():
+        return
+    if "datasets" in sys.modules:
+        sys.modules["datasets"].disable_progress_bars()
+    if "transformers" in sys.modules:
+        from transformers.utils import logging
+
+        logging.disable_progress_bar()
+    if "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
