@@ -128,3 +128,29 @@ def test_gold_keeps_unresolved_fallback_and_confidence():
         normalize_gold({**raw, "unresolved": [{"start": 0, "end": 99}]}, "g.jsonl row 1")
     with pytest.raises(RecordError, match="needs a numeric confidence"):
         normalize_gold({**raw, "fallback": [{"start": 0, "end": 3}]}, "g.jsonl row 1")
+
+
+def test_a_directory_of_saved_hf_datasets_lists_each_one(tmp_path, monkeypatch):
+    # `input=DIR` where DIR holds saved HF datasets (not itself one) gave "no such file": the check
+    # looked for each entry's state.json relative to the working directory.
+    for i in range(2):
+        write_records(str(tmp_path / "in" / f"p{i}"), RECORDS[i : i + 1], fmt="hf")
+    (tmp_path / "in" / "notes").mkdir()  # a plain subdirectory is not a shard
+    monkeypatch.chdir(tmp_path)
+    assert [os.path.basename(p) for p in expand_paths("in")] == ["p0", "p1"]
+    assert [os.path.basename(p) for p in expand_paths(str(tmp_path / "in"))] == ["p0", "p1"]
+
+
+def test_an_existing_directory_without_records_says_so(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(RecordError, match="holds no .jsonl"):
+        expand_paths(str(tmp_path))
+
+
+def test_a_url_directory_of_saved_hf_datasets_lists_each_one():
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe({"/hfdirs/in/p0/state.json": b"{}", "/hfdirs/in/p0/data-00000-of-00001.arrow": b"",
+             "/hfdirs/in/a.jsonl": b"{}\n"})
+    assert expand_paths("memory://hfdirs/in") == ["memory:///hfdirs/in/a.jsonl", "memory:///hfdirs/in/p0"]

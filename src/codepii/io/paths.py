@@ -91,8 +91,8 @@ def _expand_url(s: str) -> list[str]:
     if is_hf_dataset_dir(s):
         return [s]
     if fs.isdir(p):
-        found = sorted(fs.ls(p, detail=False))
-        return [f"{protocol}://{m}" for m in found if _is_supported(m) and _visible(m)]
+        found = (f"{protocol}://{m}" for m in sorted(fs.ls(p, detail=False)) if _visible(m))
+        return [m for m in found if _is_supported(m)]
     return [f"{protocol}://{m}" for m in sorted(fs.glob(p)) if _visible(m)]
 
 
@@ -101,10 +101,21 @@ def _expand_local(s: str) -> list[str]:
     if is_hf_dataset_dir(s):
         return [s]
     if os.path.isdir(s):
-        return sorted(os.path.join(s, f) for f in os.listdir(s) if _is_supported(f) and _visible(f))
+        # Each entry by its full path: a saved HF dataset is recognised by the state.json inside it.
+        entries = (os.path.join(s, f) for f in os.listdir(s) if _visible(f))
+        return sorted(p for p in entries if _is_supported(p))
     if glob.has_magic(s):
         return [m for m in sorted(glob.glob(s, recursive=True)) if _visible(m)]
     return [s] if os.path.exists(s) else []
+
+
+def _nothing_found(spec: str) -> str:
+    """Why ``spec`` gave no record files, and the fix."""
+    is_dir = url_fs(spec)[0].isdir(url_fs(spec)[1]) if is_url(spec) else os.path.isdir(local_path(spec))
+    if is_dir:
+        return (f"{spec}: the directory holds no .jsonl(.gz/.zst), .parquet or saved HF dataset directly inside it; "
+                "point at the files (a glob like DIR/**/*.parquet) or at a saved dataset")
+    return f"{spec}: no such file, or the pattern matches nothing; check the path or glob"
 
 
 def expand_paths(spec: str | Sequence[str]) -> list[str]:
@@ -119,7 +130,7 @@ def expand_paths(spec: str | Sequence[str]) -> list[str]:
     for s in specs:
         matches = _expand_url(s) if is_url(s) else _expand_local(s)
         if not matches:
-            raise RecordError(f"{s}: no such file, or the pattern matches nothing; check the path or glob")
+            raise RecordError(_nothing_found(s))
         out.extend(matches)
     return out
 
