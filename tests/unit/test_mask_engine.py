@@ -228,6 +228,18 @@ def test_shard_names_keep_subdirectories_apart():
     assert shard_names(["/d/a.jsonl"]) == ["a.jsonl"]
 
 
+@pytest.mark.parametrize("inputs", ["in", "in/*.jsonl", "in/a.jsonl"])
+def test_an_output_that_would_replace_an_input_shard_is_refused(tmp_path, inputs):
+    # output=in with input=in used to mask "in place": the raw shards were replaced by their masked copies.
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
+    before = (tmp_path / "in" / "a.jsonl").read_bytes()
+    cfg = load_config(MaskConfig, None, [f"input={tmp_path / inputs}", f"output={tmp_path / 'in'}"])
+    with pytest.raises(ConfigError, match=r"a.jsonl: output=.* would replace this input shard; choose an output"):
+        LocalExecutor(cfg, RegexDetector()).run()
+    assert (tmp_path / "in" / "a.jsonl").read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "in").iterdir()) == ["a.jsonl"]
+
+
 def test_config_errors_name_the_key(tmp_path):
     with pytest.raises(ConfigError, match="'input' is required"):
         require_paths(load_config(MaskConfig, None, []))
