@@ -135,6 +135,24 @@ def expand_paths(spec: str | Sequence[str]) -> list[str]:
     return out
 
 
+def same_place(path: str) -> str:
+    """A key that two spellings of one local file or URL share (``./a.jsonl``, ``/abs/a.jsonl``, links)."""
+    return path.split("://", 1)[1].rstrip("/") if is_url(path) else os.path.realpath(local_path(path))
+
+
+def refuse_overwriting_inputs(outputs: Sequence[tuple[str, str | None]], inputs: str | Sequence[str]) -> None:
+    """A RecordError when an output (``(flag, path)``; None = not asked for) is one of the input files:
+    writing it would replace the data it is computed from (``--json gold.jsonl``)."""
+    try:
+        places = {same_place(p): p for p in expand_paths(inputs)}
+    except RecordError:
+        return  # missing inputs are reported where they are read
+    for flag, path in outputs:
+        if path and same_place(path) in places:
+            raise RecordError(f"{flag} {path} is the input {places[same_place(path)]}: writing it would replace "
+                              f"that input; choose another {flag} path")
+
+
 def files_of(path: str) -> list[str]:
     """``path`` itself, or a directory's files in name order (``state.json`` excluded: it holds a timestamp)."""
     fs, p = url_fs(path)

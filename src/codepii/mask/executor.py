@@ -24,7 +24,7 @@ from ..detect import Detector, build_detector, detector_fingerprint
 from ..progress import progress
 from ..errors import ConfigError, RecordError
 from ..io import expand_paths, is_url, require_shard_columns, write_json
-from ..io.paths import local_path
+from ..io.paths import same_place
 from ..io.readers import MissingColumnError
 from .config import MaskConfig, output_fingerprint, rank_and_world, require_paths
 from .manifest import shard_paths
@@ -49,16 +49,12 @@ def shard_names(paths: list[str]) -> list[str]:
     return [posixpath.relpath(p.rstrip("/"), root) for p in local]
 
 
-def _same_place(path: str) -> str:
-    return path.split("://", 1)[1].rstrip("/") if is_url(path) else os.path.realpath(local_path(path))
-
-
 def check_output_apart(cfg: MaskConfig, shards: list[tuple[str, str]]) -> None:
     """No output shard may land on its input (output=DIR with input=DIR): the raw data would be
     replaced by its masked copy, and a rerun could not redo it."""
-    inputs = {_same_place(path): path for path, _ in shards}
+    inputs = {same_place(path): path for path, _ in shards}
     for _, rel in shards:
-        target = _same_place(shard_paths(cfg.output, rel)[0])
+        target = same_place(shard_paths(cfg.output, rel)[0])
         if target in inputs:
             raise ConfigError(f"{inputs[target]}: output={cfg.output} would replace this input shard; choose an "
                               "output directory outside the input (or at least without the inputs' names)")
