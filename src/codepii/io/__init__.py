@@ -26,7 +26,8 @@ __all__ = [
     "RecordWriter", "atomic_move", "atomic_open", "detect_format", "entities_type", "expand_paths",
     "is_hf_dataset_dir", "is_url", "iter_batches", "iter_file_batches", "iter_hf_batches", "iter_jsonl_batches",
     "iter_jsonl_lines", "iter_parquet_batches", "iter_records", "join", "normalize_gold", "open_writer",
-    "read_gold", "read_parquet_schema", "read_records", "record_spans", "refuse_overwriting_inputs", "remove", "remove_stale_temps",
+    "read_gold", "read_parquet_schema", "read_records", "record_spans", "refuse_overwriting_inputs", "remove",
+    "remove_stale_temps",
     "require_columns", "require_shard_columns", "sha256_of", "shard_columns", "temp_name", "url_fs",
     "write_json", "write_records", "write_text",
 ]
