@@ -154,3 +154,15 @@ def test_a_url_directory_of_saved_hf_datasets_lists_each_one():
     fs.pipe({"/hfdirs/in/p0/state.json": b"{}", "/hfdirs/in/p0/data-00000-of-00001.arrow": b"",
              "/hfdirs/in/a.jsonl": b"{}\n"})
     assert expand_paths("memory://hfdirs/in") == ["memory:///hfdirs/in/a.jsonl", "memory:///hfdirs/in/p0"]
+
+
+def test_a_url_without_its_filesystem_package_is_one_line(monkeypatch):
+    # output=s3://... without s3fs installed (or a typo in the scheme) was an ImportError/ValueError traceback.
+    from fsspec.registry import known_implementations
+
+    monkeypatch.setitem(known_implementations, "codepiitest",
+                        {"class": "codepii_no_such_module.FS", "err": "Install codepii-no-such-module to access it"})
+    with pytest.raises(RecordError, match=r"codepiitest://b/x.jsonl: Install codepii-no-such-module to access it"):
+        expand_paths("codepiitest://b/x.jsonl")
+    with pytest.raises(RecordError, match=r"s3x://b/\*.jsonl: unknown URL scheme 's3x'"):
+        expand_paths("s3x://b/*.jsonl")

@@ -29,7 +29,16 @@ def url_fs(path: str):
     """(filesystem, path inside it) for ``path``; the local filesystem for a local path."""
     import fsspec
 
-    fs, inner = fsspec.core.url_to_fs(path)
+    try:
+        fs, inner = fsspec.core.url_to_fs(path)
+    except ImportError as exc:  # fsspec's message names the package: "Install s3fs to access S3"
+        raise RecordError(f"{path}: {exc} (pip install it where codepii runs)") from None
+    except ValueError as exc:
+        if "protocol" not in str(exc).lower():
+            raise
+        scheme = path.split("://", 1)[0]
+        raise RecordError(f"{path}: unknown URL scheme {scheme!r}; use a local path or an fsspec URL "
+                          "(s3://, gs://, hf://, ...) whose filesystem package is installed") from None
     return fs, inner
 
 
