@@ -293,3 +293,21 @@ def test_workers_processes_give_the_same_bytes_as_one_process(tmp_path):
         outs[workers] = {p.name: p.read_bytes() for p in sorted(out.glob("*.jsonl"))}
     assert outs[1] == outs[2] and len(outs[1]) == 3
     assert SECRET_EMAIL.encode() not in b"".join(outs[2].values()) and b"<MAIL>" in b"".join(outs[2].values())
+
+
+def test_workers_stop_with_the_detectors_own_error_when_it_cannot_be_built(tmp_path, capfd):
+    """A model dir that cannot be loaded, with workers=2: one CodepiiError naming the dir (the run used to
+    print each worker's traceback and fail every shard as 'worker process failed (BrokenProcessPool)')."""
+    from codepii.errors import CodepiiError
+    from codepii.mask.executor import make_executor
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "codepii.json").write_text("{}")
+    for k in range(2):
+        write_records(str(tmp_path / "in" / f"s{k}.jsonl"), make_rows(3))
+    cfg = load_config(MaskConfig, None, [f"input={tmp_path / 'in'}", f"output={tmp_path / 'out'}", "workers=2",
+                                         "detector.kind=model", f"detector.model={tmp_path / 'model'}"])
+    with pytest.raises(CodepiiError, match=rf"{tmp_path / 'model'}/codepii.json: invalid model metadata"):
+        make_executor(cfg).run()
+    assert "Traceback" not in capfd.readouterr().err
+    assert not any(p.suffix == ".jsonl" for p in (tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True

@@ -22,7 +22,7 @@ from typing import Iterator
 from ..config import save_resolved_config
 from ..detect import Detector, build_detector, detector_fingerprint
 from ..progress import progress
-from ..errors import ConfigError, RecordError
+from ..errors import CodepiiError, ConfigError, RecordError
 from ..io import expand_paths, is_url, require_shard_columns, write_json
 from ..io.paths import same_place
 from ..io.readers import MissingColumnError
@@ -213,10 +213,15 @@ _worker_state: dict = {}  # in each worker process: its config and detector
 def _init_worker(cfg: MaskConfig) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # N processes on N cores: one torch thread each
     _worker_state["cfg"] = cfg
-    _worker_state["detector"] = build_detector(cfg.detector)
+    try:
+        _worker_state["detector"] = build_detector(cfg.detector)
+    except CodepiiError as exc:  # a user's mistake (a bad model dir): the parent reports it as one line
+        _worker_state["error"] = exc
 
 
 def _run_job(job: Job) -> ShardResult:
+    if "error" in _worker_state:
+        raise _worker_state["error"]
     cfg, detector = _worker_state["cfg"], _worker_state["detector"]
     return process_shard(cfg, detector, job.path, job.rel, job.model_fp, job.config_fp)
 
@@ -237,6 +242,10 @@ class ProcessExecutor(Executor):
                 job = futures[future]
                 try:
                     yield future.result()
+                except CodepiiError:  # the detector could not be built: the same in every worker
+                    for pending in futures:
+                        pending.cancel()
+                    raise
                 except Exception as exc:  # noqa: BLE001 - a dead worker fails its shard, not the run
                     yield ShardResult(job.path, "failed", error=f"{job.path}: worker process failed ({type(exc).__name__})")
 
