@@ -234,7 +234,7 @@ def test_an_output_that_would_replace_an_input_shard_is_refused(tmp_path, inputs
     write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
     before = (tmp_path / "in" / "a.jsonl").read_bytes()
     cfg = load_config(MaskConfig, None, [f"input={tmp_path / inputs}", f"output={tmp_path / 'in'}"])
-    with pytest.raises(ConfigError, match=r"a.jsonl: output=.* would replace this input shard; choose an output"):
+    with pytest.raises(ConfigError, match=r"a.jsonl: output=.* would replace this input shard with its masked copy"):
         LocalExecutor(cfg, RegexDetector()).run()
     assert (tmp_path / "in" / "a.jsonl").read_bytes() == before
     assert sorted(p.name for p in (tmp_path / "in").iterdir()) == ["a.jsonl"]
@@ -311,3 +311,13 @@ def test_workers_stop_with_the_detectors_own_error_when_it_cannot_be_built(tmp_p
         make_executor(cfg).run()
     assert "Traceback" not in capfd.readouterr().err
     assert not any(p.suffix == ".jsonl" for p in (tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
+
+
+def test_an_earlier_output_read_as_input_is_refused(tmp_path):
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
+    spec = [f"input={tmp_path / 'in' / '**' / '*.jsonl'}", f"output={tmp_path / 'in' / 'masked'}"]
+    LocalExecutor(load_config(MaskConfig, None, spec), RegexDetector()).run()  # the output lies inside the glob
+    before = (tmp_path / "in" / "masked" / "a.jsonl").read_bytes()
+    with pytest.raises(ConfigError, match=r"masked/a.jsonl: an input shard inside output=.*earlier run's output"):
+        LocalExecutor(load_config(MaskConfig, None, spec), RegexDetector()).run()
+    assert (tmp_path / "in" / "masked" / "a.jsonl").read_bytes() == before

@@ -50,14 +50,18 @@ def shard_names(paths: list[str]) -> list[str]:
 
 
 def check_output_apart(cfg: MaskConfig, shards: list[tuple[str, str]]) -> None:
-    """No output shard may land on its input (output=DIR with input=DIR): the raw data would be
-    replaced by its masked copy, and a rerun could not redo it."""
+    """No output shard may land on an input shard: with output=DIR and input=DIR the raw data would be
+    replaced by its masked copy; with an output inside a recursive glob, an earlier run's outputs are read
+    as inputs and the next run would write over them."""
     inputs = {same_place(path): path for path, _ in shards}
-    for _, rel in shards:
-        target = same_place(shard_paths(cfg.output, rel)[0])
-        if target in inputs:
-            raise ConfigError(f"{inputs[target]}: output={cfg.output} would replace this input shard; choose an "
-                              "output directory outside the input (or at least without the inputs' names)")
+    for path, rel in shards:
+        hit = inputs.get(same_place(shard_paths(cfg.output, rel)[0]))
+        if hit == path:
+            raise ConfigError(f"{path}: output={cfg.output} would replace this input shard with its masked copy; "
+                              "choose an output directory outside the input")
+        if hit is not None:
+            raise ConfigError(f"{hit}: an input shard inside output={cfg.output} (an earlier run's output?); "
+                              f"masking {path} would replace it: narrow the input or write the output elsewhere")
 
 
 def plan(cfg: MaskConfig) -> list[tuple[str, str]]:
