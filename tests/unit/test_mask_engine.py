@@ -251,6 +251,10 @@ def test_config_errors_name_the_key(tmp_path):
         load_config(MaskConfig, None, ["detector.max_tokens_per_batc=5"])
     with pytest.raises(ConfigError, match="'ray.workerz'"):
         load_config(MaskConfig, None, ["ray.workerz=2"])
+    # pii_column=content wrote the span lists over the masked text (JSONL) or crashed the Parquet writer.
+    for column in ("content", "id"):
+        with pytest.raises(ConfigError, match=rf"config key 'pii_column': {column!r} is also the .*_column"):
+            load_config(MaskConfig, None, [f"pii_column={column}"])
 
 
 def test_temporaries_of_a_killed_run_are_removed_beside_outputs_and_rejects(tmp_path):
