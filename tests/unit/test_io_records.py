@@ -84,7 +84,7 @@ def test_missing_column_and_bad_span_messages(tmp_path):
         require_columns({"id": 1, "text2": ""}, ["content"], "x row 1")
     p = tmp_path / "g.jsonl"
     p.write_text(json.dumps({"id": "r9", "content": "abc", "entities": [{"start": 1, "end": 9, "category": "NAME"}]}) + "\n")
-    with pytest.raises(SpanError, match=r"record r9: span \[1, 9\) NAME is outside"):
+    with pytest.raises(SpanError, match=r"record 'r9' \(.*g.jsonl row 1\): span \[1, 9\) NAME is outside"):
         list(read_gold(str(p)))
     p.write_text(json.dumps({"id": "r9", "body": "abc"}) + "\n")
     with pytest.raises(RecordError, match="row 1: missing column"):
