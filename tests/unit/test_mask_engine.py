@@ -223,6 +223,16 @@ def test_fsspec_urls_in_and_out(tmp_path):
     fsspec.filesystem("memory").rm("/mask-test", recursive=True)
 
 
+def test_a_file_url_output_leaves_no_stray_directory(tmp_path, monkeypatch):
+    # output=file:///abs/out made a directory tree named "file:" in the working directory.
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(MaskConfig, None, [f"input=file://{tmp_path / 'in'}", f"output=file://{tmp_path / 'out'}"])
+    assert LocalExecutor(cfg, RegexDetector()).run().ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+    assert {"a.jsonl", "config.yaml", "_summary.json"} <= {p.name for p in (tmp_path / "out").iterdir()}
+
+
 def test_shard_names_keep_subdirectories_apart():
     assert shard_names(["/d/x/a.jsonl", "/d/y/a.jsonl"]) == ["x/a.jsonl", "y/a.jsonl"]
     assert shard_names(["/d/a.jsonl"]) == ["a.jsonl"]

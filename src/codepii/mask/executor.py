@@ -24,7 +24,7 @@ from ..detect import Detector, build_detector, detector_fingerprint
 from ..progress import progress
 from ..errors import CodepiiError, ConfigError, RecordError
 from ..io import expand_paths, is_url, require_shard_columns, write_json
-from ..io.paths import same_place
+from ..io.paths import local_path, same_place
 from ..io.readers import MissingColumnError
 from .config import MaskConfig, output_fingerprint, rank_and_world, require_paths
 from .manifest import shard_paths
@@ -117,11 +117,12 @@ def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) ->
     """The resolved config (rank 0) and this rank's summary beside the outputs (local output dirs)."""
     if is_url(cfg.output):
         return
-    os.makedirs(cfg.output, exist_ok=True)  # save_resolved_config writes into it when it is a directory
+    output = local_path(cfg.output)  # file:///abs/out is the directory /abs/out
+    os.makedirs(output, exist_ok=True)  # save_resolved_config writes into it when it is a directory
     if rank == 0:
-        save_resolved_config(cfg, cfg.output)
+        save_resolved_config(cfg, output)
     name = "_summary.json" if world == 1 else f"_summary.rank{rank}.json"
-    write_json(os.path.join(cfg.output, name), summary.totals(), indent=1)
+    write_json(os.path.join(output, name), summary.totals(), indent=1)
 
 
 def check_columns(cfg: MaskConfig, jobs: list["Job"]) -> None:
