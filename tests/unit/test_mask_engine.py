@@ -250,6 +250,15 @@ def test_an_output_that_would_replace_an_input_shard_is_refused(tmp_path, inputs
     assert sorted(p.name for p in (tmp_path / "in").iterdir()) == ["a.jsonl"]
 
 
+def test_an_output_that_is_a_file_stops_before_any_shard(tmp_path):
+    # output=FILE failed every shard, then crashed writing the summary (FileExistsError traceback).
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
+    (tmp_path / "afile").write_text("x")
+    cfg = load_config(MaskConfig, None, [f"input={tmp_path / 'in'}", f"output={tmp_path / 'afile'}"])
+    with pytest.raises(ConfigError, match=r"output=.*afile is a file, not a directory"):
+        LocalExecutor(cfg, RegexDetector()).run()
+
+
 def test_config_errors_name_the_key(tmp_path):
     with pytest.raises(ConfigError, match="'input' is required"):
         require_paths(load_config(MaskConfig, None, []))

@@ -67,6 +67,8 @@ def check_output_apart(cfg: MaskConfig, shards: list[tuple[str, str]]) -> None:
 def plan(cfg: MaskConfig) -> list[tuple[str, str]]:
     """(input path, output name) of every input shard, sorted; the same on every rank."""
     require_paths(cfg)
+    if not is_url(cfg.output) and os.path.isfile(local_path(cfg.output)):
+        raise ConfigError(f"output={cfg.output} is a file, not a directory; give a directory for the masked shards")
     paths = expand_paths(cfg.input)
     shards = list(zip(paths, shard_names(paths)))
     check_output_apart(cfg, shards)
