@@ -150,6 +150,18 @@ def test_detect_command_refuses_to_write_over_its_input(tmp_path, capsys, monkey
     assert src.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["gold.jsonl"]
 
 
+def test_detect_command_checks_its_inputs_before_loading_the_model(tmp_path, capsys, monkeypatch):
+    import codepii.detect
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the inputs were found")
+
+    monkeypatch.setattr(codepii.detect, "build_detector", no_model)
+    with pytest.raises(SystemExit) as exc:
+        main(["detect", "--model", str(tmp_path), "--input", str(tmp_path / "nope*.jsonl"), "--out", str(tmp_path / "p.jsonl")])
+    assert exc.value.code == 2 and "matches nothing" in capsys.readouterr().err
+
+
 def test_hybrid_min_score_keeps_unsure_model_spans_out():
     model = FixedDetector([Span(0, 5, "EMAIL", 0.99), Span(10, 15, "KEY", 0.6), Span(20, 25, "KEY", 0.95),
                            Span(30, 35, "NAME", 0.3)])
