@@ -106,3 +106,21 @@ def test_zstd_with_several_frames_reads_them_all(tmp_path):
     assert [r["id"] for _, r in iter_jsonl_lines(str(p))] == [0, 1, 2]
     (tmp_path / "e.jsonl.zst").write_bytes(b"")
     assert list(iter_jsonl_lines(str(tmp_path / "e.jsonl.zst"))) == []
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_json_array_file_is_refused_before_any_output_and_says_what_it_is(tmp_path, indent):
+    # data.json written as a JSON array (pandas/HF to_json without lines=True) masked to an empty shard with
+    # every line rejected, and exit code 0.
+    import json
+
+    from codepii.io.readers import MissingColumnError
+
+    p = tmp_path / "data.json"
+    p.write_text(json.dumps([{"id": i, "content": SECRET} for i in range(3)], indent=indent))
+    with pytest.raises(MissingColumnError, match=r"data.json: no line is a JSON object \(line 1 \(byte 0\): .*"
+                                                 r"looks like a JSON array.*jq -c") as exc:
+        require_shard_columns(str(p), ["content"])
+    assert SECRET not in str(exc.value)
+    with pytest.raises(RecordError, match=r"data.json line 1 \(byte 0\): .*looks like a JSON array"):
+        list(iter_jsonl_batches(str(p)))

@@ -17,6 +17,8 @@ from ..errors import RecordError
 
 DEFAULT_BATCH_ROWS = 1000
 Undecodable = Literal["escape", "reject"]
+# A first line opening a JSON array: a .json file written without lines=True (pandas, datasets to_json).
+ARRAY_HINT = "; the file looks like a JSON array: JSONL has one object per line (jq -c '.[]' FILE converts it)"
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ def iter_jsonl_lines(path: str, undecodable: Undecodable = "reject") -> Iterator
                 if not line.strip():
                     continue
                 parsed = parse_line(line, undecodable)
+                if not isinstance(parsed, dict) and offset == 0 and line.lstrip().startswith(b"["):
+                    parsed += ARRAY_HINT
                 yield lineno, parsed if isinstance(parsed, dict) else BadLine(lineno, offset, parsed)
     except FileNotFoundError:
         raise RecordError(f"{path}: no such file") from None
