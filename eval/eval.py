@@ -25,7 +25,7 @@ from codepii.errors import CodepiiError, exit_on_user_error
 from codepii.labels import MAIN_CATEGORIES
 from codepii.metrics import index_gold, iter_rows, score_predictions
 from codepii.progress import progress
-from codepii.io import write_records, write_text
+from codepii.io import refuse_overwriting_inputs, write_records, write_text
 from codepii.report import markdown_table, metrics_json, seqeval_table, write_json
 
 RECORD_SUFFIXES = (".gz", ".zst", ".jsonl", ".json", ".ndjson", ".parquet", ".pq")
@@ -108,6 +108,10 @@ def main(argv=None) -> int:
         raise CodepiiError(f"--max-files {args.max_files}: must be 0 or more")
     if args.min_score is not None and not 0.0 <= args.min_score <= 1.0:
         raise CodepiiError(f"--min-score {args.min_score}: must be a probability in [0, 1]")
+    outputs = [("--json", args.json), ("--markdown", args.markdown), ("--report", args.report)]
+    outputs += [("--save-pred", os.path.join(args.save_pred, f"{kind}.jsonl")) for kind in args.detector or ["model"]
+                if args.save_pred]
+    refuse_overwriting_inputs(outputs, [args.gold] + [path for _, path in map(system_name, args.pred)])
     gold = index_gold(iter_rows(args.gold))
     if not gold:
         raise CodepiiError(f"{args.gold}: no gold records")

@@ -71,7 +71,10 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
         if isinstance(value, tp):
             return value
         if not isinstance(value, Mapping):
-            raise ConfigError(f"config key {key!r}: expected a mapping of {tp.__name__} fields, got {value!r}")
+            hint = ""
+            if isinstance(value, str) and "kind" in {f.name for f in dataclasses.fields(tp)}:
+                hint = f"; to choose one, set {key}.kind={value}"
+            raise ConfigError(f"config key {key!r}: expected a mapping of {tp.__name__} fields, got {value!r}{hint}")
         return from_dict(tp, value, prefix=key + ".")
     if origin in (list, tuple, Sequence, collections.abc.Sequence) or tp in (list, tuple):
         if not isinstance(value, (list, tuple)):
@@ -161,9 +164,14 @@ def apply_overrides(data: dict, overrides: Sequence[str]) -> dict:
     for item in overrides:
         path, value = parse_override(item)
         node = data
-        for part in path[:-1]:
+        for depth, part in enumerate(path[:-1], start=1):
             child = node.get(part)
-            if not isinstance(child, dict):
+            if child is not None and not isinstance(child, dict):
+                # Replacing it by a mapping would drop that value (and a YAML block it replaced) unseen.
+                parent = ".".join(path[:depth])
+                raise ConfigError(f"override {item!r}: {parent!r} is set to {child!r}, not a mapping of keys; "
+                                  f"set its keys instead ({parent}.KEY=VALUE)")
+            if child is None:
                 child = {}
                 node[part] = child
             node = child

@@ -5,6 +5,7 @@ A codepii model dir is ``save_pretrained`` output (model + tokenizer) plus
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -162,6 +163,9 @@ def read_meta(path: str) -> ModelMeta:
     if not os.path.isdir(path):
         raise CodepiiError(f"{path}: no such model directory; train one with train/train.py or pass its output_dir/model")
     if not os.path.exists(meta_path):
+        inside = os.path.join(path, "model")
+        if os.path.exists(os.path.join(inside, META_FILE)):
+            raise CodepiiError(f"{path}: a training output_dir, not its model; pass {inside}")
         raise CodepiiError(
             f"{path}: no {META_FILE}; this is not a codepii model dir (train it with train/train.py, "
             "which writes output_dir/model/)"
@@ -173,6 +177,23 @@ def read_meta(path: str) -> ModelMeta:
         raise CodepiiError(f"{meta_path}: invalid model metadata ({exc})") from None
 
 
+# A tokenizer's vocabulary lives in one of these (fast, WordPiece, BPE, SentencePiece).
+TOKENIZER_VOCAB_FILES = ("tokenizer.json", "vocab.txt", "vocab.json", "tokenizer.model", "spiece.model",
+                         "sentencepiece.bpe.model")
+
+
+@contextlib.contextmanager
+def _incomplete_model_dir(path: str, part: str):
+    """transformers' errors for missing or broken files of ``path`` as one CodepiiError naming the dir."""
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        raise CodepiiError(
+            f"{path}: cannot load the {part} ({type(exc).__name__}); copy the whole model dir "
+            "(config.json, model.safetensors, tokenizer files, codepii.json) that train/train.py wrote"
+        ) from None
+
+
 def load_model_dir(path: str, device: str = "cpu", dtype=None):
     """``(model, tokenizer, meta)`` from a codepii model dir; the model in eval mode on ``device``."""
     import torch
@@ -180,14 +201,22 @@ def load_model_dir(path: str, device: str = "cpu", dtype=None):
 
     quiet_hf_bars()
     meta = read_meta(path)
-    tokenizer = AutoTokenizer.from_pretrained(path)
+    if not any(os.path.exists(os.path.join(path, name)) for name in TOKENIZER_VOCAB_FILES):
+        # transformers would build an empty-vocabulary tokenizer from config.json alone: every token [UNK].
+        raise CodepiiError(f"{path}: cannot load the tokenizer (no {', '.join(TOKENIZER_VOCAB_FILES[:2])}, ...); "
+                           "copy the whole model dir (config.json, model.safetensors, tokenizer files, codepii.json) "
+                           "that train/train.py wrote")
+    with _incomplete_model_dir(path, "tokenizer"):
+        tokenizer = AutoTokenizer.from_pretrained(path)
     kwargs = {"dtype": dtype or torch.float32}
     if str(device).startswith("cuda"):
         kwargs["attn_implementation"] = "sdpa"
-    try:
-        model = AutoModelForTokenClassification.from_pretrained(path, **kwargs)
-    except (ValueError, TypeError):
-        kwargs.pop("attn_implementation", None)
-        model = AutoModelForTokenClassification.from_pretrained(path, **kwargs)
+    with _incomplete_model_dir(path, "model"):
+        try:
+            model = AutoModelForTokenClassification.from_pretrained(path, **kwargs)
+        except (ValueError, TypeError):
+            if kwargs.pop("attn_implementation", None) is None:
+                raise
+            model = AutoModelForTokenClassification.from_pretrained(path, **kwargs)
     model.to(device).eval()
     return model, tokenizer, meta

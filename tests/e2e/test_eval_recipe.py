@@ -113,6 +113,18 @@ def test_user_errors_are_one_line_exit_2(data, case):
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
 
 
+@pytest.mark.parametrize("flag", ["--json", "--markdown", "--report"])
+def test_an_output_over_an_input_is_refused_before_anything_is_written(data, flag):
+    # --json gold.jsonl scored, then wrote the metrics over the gold file.
+    tmp, gold, pred = data
+    before = {p.name: p.read_bytes() for p in tmp.iterdir()}
+    target = gold if flag != "--report" else pred
+    out = _run("--gold", gold, "--pred", pred, flag, target)
+    assert out.returncode == 2 and f"{flag} {target} is the input" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in tmp.iterdir()} == before
+
+
 @pytest.fixture(scope="module")
 def tiny_model_dir(tmp_path_factory):
     """A random tiny BERT model dir; low thresholds so that it predicts some spans."""

@@ -52,7 +52,11 @@ def test_snippet_runs_as_written(name, tmp_path):
         (tmp_path / "data" / f"part{k}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
     env["HF_HOME"] = str(tmp_path / "hf")
-    done = subprocess.run([sys.executable, "-c", snippets()[name]], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    # Saved as a file and run as users do: `python -c` hid that datatrove's forkserver workers import the
+    # main file (without a __main__ guard each one failed to start and the run hung).
+    (tmp_path / "snippet.py").write_text(snippets()[name], encoding="utf-8")
+    done = subprocess.run([sys.executable, "snippet.py"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     rows = outputs(tmp_path, name)
     text_key = "text" if name == "datatrove" else "content"

@@ -58,6 +58,29 @@ def test_errors_name_the_key(override, message):
         load_config(Cfg, None, [override])
 
 
+@pytest.mark.parametrize("overrides", [["data=x", "data.eval=e.jsonl"], ["steps=5", "steps.x=1"]])
+def test_a_dotted_override_under_a_value_is_an_error_not_a_silent_reset(tmp_path, overrides):
+    # `detector=hybrid detector.model=DIR` used to drop the first override and the YAML's whole
+    # detector block, and run the default detector without a word.
+    p = tmp_path / "c.yaml"
+    p.write_text("data:\n  train: t.jsonl\n")
+    with pytest.raises(ConfigError, match=rf"override '{overrides[1]}': '{overrides[0].split('=')[0]}' is set to "):
+        load_config(Cfg, str(p), overrides)
+
+
+def test_a_word_for_a_nested_config_suggests_its_kind_key():
+    @dataclass(frozen=True)
+    class Det:
+        kind: str = "patterns"
+
+    @dataclass(frozen=True)
+    class Top:
+        detector: Det = field(default_factory=Det)
+
+    with pytest.raises(ConfigError, match=r"config key 'detector': .*; to choose one, set detector.kind=hybrid"):
+        load_config(Top, None, ["detector=hybrid"])
+
+
 def test_file_errors(tmp_path):
     with pytest.raises(ConfigError, match="no such config file"):
         load_config(Cfg, str(tmp_path / "none.yaml"))

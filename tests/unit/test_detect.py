@@ -137,6 +137,31 @@ def test_detect_command_errors(tmp_path, capsys, extra, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+def test_detect_command_refuses_to_write_over_its_input(tmp_path, capsys, monkeypatch):
+    # --out gold.jsonl --input gold.jsonl replaced the gold spans by the predictions.
+    src = tmp_path / "gold.jsonl"
+    write_jsonl(src, [{"id": 1, "content": "jo@corp.io", "entities": []}])
+    before = src.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exc:
+        main(["detect", "--detector", "patterns", "--input", str(tmp_path / "*.jsonl"), "--out", "gold.jsonl"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "--out gold.jsonl is the input" in err and len(err.strip().splitlines()) == 1
+    assert src.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["gold.jsonl"]
+
+
+def test_detect_command_checks_its_inputs_before_loading_the_model(tmp_path, capsys, monkeypatch):
+    import codepii.detect
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the inputs were found")
+
+    monkeypatch.setattr(codepii.detect, "build_detector", no_model)
+    with pytest.raises(SystemExit) as exc:
+        main(["detect", "--model", str(tmp_path), "--input", str(tmp_path / "nope*.jsonl"), "--out", str(tmp_path / "p.jsonl")])
+    assert exc.value.code == 2 and "matches nothing" in capsys.readouterr().err
+
+
 def test_hybrid_min_score_keeps_unsure_model_spans_out():
     model = FixedDetector([Span(0, 5, "EMAIL", 0.99), Span(10, 15, "KEY", 0.6), Span(20, 25, "KEY", 0.95),
                            Span(30, 35, "NAME", 0.3)])

@@ -117,3 +117,17 @@ def test_calibrate_command_writes_the_block(model_dir, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["calibrate", "--model", model_dir, "--dev", str(dev), "--dev", str(dev)])
     assert exc.value.code == 2
+
+
+def test_calibrate_reads_the_dev_sets_before_loading_the_model(tmp_path, capsys, monkeypatch):
+    # A typo in --dev was reported only after the model had loaded (seconds; minutes for a large model).
+    import codepii.detect
+    from codepii.cli import main
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was loaded before the dev sets were read")
+
+    monkeypatch.setattr(codepii.detect, "build_detector", no_model)
+    with pytest.raises(SystemExit) as exc:
+        main(["calibrate", "--model", str(tmp_path), "--dev", str(tmp_path / "nope.jsonl")])
+    assert exc.value.code == 2 and "nope.jsonl: no such file" in capsys.readouterr().err

@@ -294,3 +294,30 @@ def test_gpu_bf16_matches_cpu(model_dir):
     for p_cpu, p_gpu in zip(cpu._forward(windows), gpu._forward(windows)):
         np.testing.assert_allclose(p_gpu, p_cpu, atol=0.02)
     assert len(gpu.detect(texts())) == len(texts())
+
+
+@pytest.mark.parametrize("missing", ["tokenizer", "weights"])
+def test_an_incomplete_model_dir_is_one_error_naming_it(model_dir, tmp_path, missing):
+    # A model dir copied without its tokenizer or weights was a transformers traceback (ValueError/OSError).
+    import os
+    import shutil
+
+    from codepii.errors import CodepiiError
+
+    broken = tmp_path / "model"
+    shutil.copytree(model_dir, broken)
+    for name in os.listdir(broken):
+        if (missing == "tokenizer" and name.startswith("tokenizer")) or (missing == "weights" and name.startswith("model.")):
+            os.remove(broken / name)
+    with pytest.raises(CodepiiError, match=rf"{broken}: cannot load the (tokenizer|model) .*; copy the whole model dir"):
+        build_detector("model", str(broken))
+
+
+def test_the_run_dir_instead_of_its_model_dir_says_which_to_pass(model_dir, tmp_path):
+    import shutil
+
+    from codepii.errors import CodepiiError
+
+    shutil.copytree(model_dir, tmp_path / "run" / "model")
+    with pytest.raises(CodepiiError, match=rf"pass {tmp_path / 'run' / 'model'}"):
+        build_detector("model", str(tmp_path / "run"))

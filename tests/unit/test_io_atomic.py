@@ -66,3 +66,13 @@ def test_stale_temps_are_removed(tmp_path):
     open(tmp_path / ".other.tmp", "wb").close()
     remove_stale_temps(final)
     assert listing(tmp_path) == [".other.tmp"]
+
+
+def test_a_file_where_a_directory_must_be_is_one_error(tmp_path):
+    # --out afile/x.jsonl (afile an existing file) was a FileExistsError traceback.
+    from codepii.errors import RecordError
+
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(RecordError, match=r"afile/x/m.json: cannot create its directory: .*afile is a file"):
+        write_json(str(tmp_path / "afile" / "x" / "m.json"), {})
+    assert (tmp_path / "afile").read_text() == "x"

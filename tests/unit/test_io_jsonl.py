@@ -85,3 +85,42 @@ def test_shard_columns_and_the_fail_fast_check(tmp_path):
         require_shard_columns(str(path), ["text"])
     (tmp_path / "e.jsonl").write_bytes(b"")
     assert shard_columns(str(tmp_path / "e.jsonl")) is None
+
+
+@pytest.mark.parametrize("keep", ["half", "all_but_3"])
+def test_truncated_zstd_is_an_error_not_fewer_rows(tmp_path, keep):
+    # A .zst cut short read as an empty (or first-frame-only) file: the shard was "masked" with the
+    # rest of its rows lost and a manifest that made a rerun skip it.
+    rows = b"".join(b'{"id": %d, "content": "xxxxxxxxxxxxxxxxxx"}\n' % i for i in range(2000))
+    blob = zstandard.ZstdCompressor().compress(rows[:40000]) + zstandard.ZstdCompressor().compress(rows[40000:])
+    p = tmp_path / "t.jsonl.zst"
+    p.write_bytes(blob[: len(blob) // 2] if keep == "half" else blob[:-3])
+    with pytest.raises(RecordError, match=r"t.jsonl.zst: cannot read after line \d+ \(EOFError\); the file is truncated"):
+        list(iter_jsonl_lines(str(p)))
+
+
+def test_zstd_with_several_frames_reads_them_all(tmp_path):
+    frames = [b'{"id": %d, "content": "c"}\n' % i for i in range(3)]
+    p = tmp_path / "m.jsonl.zst"
+    p.write_bytes(b"".join(zstandard.ZstdCompressor().compress(f) for f in frames))  # as `cat a.zst b.zst` makes
+    assert [r["id"] for _, r in iter_jsonl_lines(str(p))] == [0, 1, 2]
+    (tmp_path / "e.jsonl.zst").write_bytes(b"")
+    assert list(iter_jsonl_lines(str(tmp_path / "e.jsonl.zst"))) == []
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_json_array_file_is_refused_before_any_output_and_says_what_it_is(tmp_path, indent):
+    # data.json written as a JSON array (pandas/HF to_json without lines=True) masked to an empty shard with
+    # every line rejected, and exit code 0.
+    import json
+
+    from codepii.io.readers import MissingColumnError
+
+    p = tmp_path / "data.json"
+    p.write_text(json.dumps([{"id": i, "content": SECRET} for i in range(3)], indent=indent))
+    with pytest.raises(MissingColumnError, match=r"data.json: no line is a JSON object \(line 1 \(byte 0\): .*"
+                                                 r"looks like a JSON array.*jq -c") as exc:
+        require_shard_columns(str(p), ["content"])
+    assert SECRET not in str(exc.value)
+    with pytest.raises(RecordError, match=r"data.json line 1 \(byte 0\): .*looks like a JSON array"):
+        list(iter_jsonl_batches(str(p)))

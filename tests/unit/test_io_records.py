@@ -84,7 +84,7 @@ def test_missing_column_and_bad_span_messages(tmp_path):
         require_columns({"id": 1, "text2": ""}, ["content"], "x row 1")
     p = tmp_path / "g.jsonl"
     p.write_text(json.dumps({"id": "r9", "content": "abc", "entities": [{"start": 1, "end": 9, "category": "NAME"}]}) + "\n")
-    with pytest.raises(SpanError, match=r"record r9: span \[1, 9\) NAME is outside"):
+    with pytest.raises(SpanError, match=r"record 'r9' \(.*g.jsonl row 1\): span \[1, 9\) NAME is outside"):
         list(read_gold(str(p)))
     p.write_text(json.dumps({"id": "r9", "body": "abc"}) + "\n")
     with pytest.raises(RecordError, match="row 1: missing column"):
@@ -128,3 +128,41 @@ def test_gold_keeps_unresolved_fallback_and_confidence():
         normalize_gold({**raw, "unresolved": [{"start": 0, "end": 99}]}, "g.jsonl row 1")
     with pytest.raises(RecordError, match="needs a numeric confidence"):
         normalize_gold({**raw, "fallback": [{"start": 0, "end": 3}]}, "g.jsonl row 1")
+
+
+def test_a_directory_of_saved_hf_datasets_lists_each_one(tmp_path, monkeypatch):
+    # `input=DIR` where DIR holds saved HF datasets (not itself one) gave "no such file": the check
+    # looked for each entry's state.json relative to the working directory.
+    for i in range(2):
+        write_records(str(tmp_path / "in" / f"p{i}"), RECORDS[i : i + 1], fmt="hf")
+    (tmp_path / "in" / "notes").mkdir()  # a plain subdirectory is not a shard
+    monkeypatch.chdir(tmp_path)
+    assert [os.path.basename(p) for p in expand_paths("in")] == ["p0", "p1"]
+    assert [os.path.basename(p) for p in expand_paths(str(tmp_path / "in"))] == ["p0", "p1"]
+
+
+def test_an_existing_directory_without_records_says_so(tmp_path):
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(RecordError, match="holds no .jsonl"):
+        expand_paths(str(tmp_path))
+
+
+def test_a_url_directory_of_saved_hf_datasets_lists_each_one():
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe({"/hfdirs/in/p0/state.json": b"{}", "/hfdirs/in/p0/data-00000-of-00001.arrow": b"",
+             "/hfdirs/in/a.jsonl": b"{}\n"})
+    assert expand_paths("memory://hfdirs/in") == ["memory:///hfdirs/in/a.jsonl", "memory:///hfdirs/in/p0"]
+
+
+def test_a_url_without_its_filesystem_package_is_one_line(monkeypatch):
+    # output=s3://... without s3fs installed (or a typo in the scheme) was an ImportError/ValueError traceback.
+    from fsspec.registry import known_implementations
+
+    monkeypatch.setitem(known_implementations, "codepiitest",
+                        {"class": "codepii_no_such_module.FS", "err": "Install codepii-no-such-module to access it"})
+    with pytest.raises(RecordError, match=r"codepiitest://b/x.jsonl: Install codepii-no-such-module to access it"):
+        expand_paths("codepiitest://b/x.jsonl")
+    with pytest.raises(RecordError, match=r"s3x://b/\*.jsonl: unknown URL scheme 's3x'"):
+        expand_paths("s3x://b/*.jsonl")

@@ -223,9 +223,40 @@ def test_fsspec_urls_in_and_out(tmp_path):
     fsspec.filesystem("memory").rm("/mask-test", recursive=True)
 
 
+def test_a_file_url_output_leaves_no_stray_directory(tmp_path, monkeypatch):
+    # output=file:///abs/out made a directory tree named "file:" in the working directory.
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(MaskConfig, None, [f"input=file://{tmp_path / 'in'}", f"output=file://{tmp_path / 'out'}"])
+    assert LocalExecutor(cfg, RegexDetector()).run().ok
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
+    assert {"a.jsonl", "config.yaml", "_summary.json"} <= {p.name for p in (tmp_path / "out").iterdir()}
+
+
 def test_shard_names_keep_subdirectories_apart():
     assert shard_names(["/d/x/a.jsonl", "/d/y/a.jsonl"]) == ["x/a.jsonl", "y/a.jsonl"]
     assert shard_names(["/d/a.jsonl"]) == ["a.jsonl"]
+
+
+@pytest.mark.parametrize("inputs", ["in", "in/*.jsonl", "in/a.jsonl"])
+def test_an_output_that_would_replace_an_input_shard_is_refused(tmp_path, inputs):
+    # output=in with input=in used to mask "in place": the raw shards were replaced by their masked copies.
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
+    before = (tmp_path / "in" / "a.jsonl").read_bytes()
+    cfg = load_config(MaskConfig, None, [f"input={tmp_path / inputs}", f"output={tmp_path / 'in'}"])
+    with pytest.raises(ConfigError, match=r"a.jsonl: output=.* would replace this input shard with its masked copy"):
+        LocalExecutor(cfg, RegexDetector()).run()
+    assert (tmp_path / "in" / "a.jsonl").read_bytes() == before
+    assert sorted(p.name for p in (tmp_path / "in").iterdir()) == ["a.jsonl"]
+
+
+def test_an_output_that_is_a_file_stops_before_any_shard(tmp_path):
+    # output=FILE failed every shard, then crashed writing the summary (FileExistsError traceback).
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
+    (tmp_path / "afile").write_text("x")
+    cfg = load_config(MaskConfig, None, [f"input={tmp_path / 'in'}", f"output={tmp_path / 'afile'}"])
+    with pytest.raises(ConfigError, match=r"output=.*afile is a file, not a directory"):
+        LocalExecutor(cfg, RegexDetector()).run()
 
 
 def test_config_errors_name_the_key(tmp_path):
@@ -239,6 +270,10 @@ def test_config_errors_name_the_key(tmp_path):
         load_config(MaskConfig, None, ["detector.max_tokens_per_batc=5"])
     with pytest.raises(ConfigError, match="'ray.workerz'"):
         load_config(MaskConfig, None, ["ray.workerz=2"])
+    # pii_column=content wrote the span lists over the masked text (JSONL) or crashed the Parquet writer.
+    for column in ("content", "id"):
+        with pytest.raises(ConfigError, match=rf"config key 'pii_column': {column!r} is also the .*_column"):
+            load_config(MaskConfig, None, [f"pii_column={column}"])
 
 
 def test_temporaries_of_a_killed_run_are_removed_beside_outputs_and_rejects(tmp_path):
@@ -281,3 +316,31 @@ def test_workers_processes_give_the_same_bytes_as_one_process(tmp_path):
         outs[workers] = {p.name: p.read_bytes() for p in sorted(out.glob("*.jsonl"))}
     assert outs[1] == outs[2] and len(outs[1]) == 3
     assert SECRET_EMAIL.encode() not in b"".join(outs[2].values()) and b"<MAIL>" in b"".join(outs[2].values())
+
+
+def test_workers_stop_with_the_detectors_own_error_when_it_cannot_be_built(tmp_path, capfd):
+    """A model dir that cannot be loaded, with workers=2: one CodepiiError naming the dir (the run used to
+    print each worker's traceback and fail every shard as 'worker process failed (BrokenProcessPool)')."""
+    from codepii.errors import CodepiiError
+    from codepii.mask.executor import make_executor
+
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "codepii.json").write_text("{}")
+    for k in range(2):
+        write_records(str(tmp_path / "in" / f"s{k}.jsonl"), make_rows(3))
+    cfg = load_config(MaskConfig, None, [f"input={tmp_path / 'in'}", f"output={tmp_path / 'out'}", "workers=2",
+                                         "detector.kind=model", f"detector.model={tmp_path / 'model'}"])
+    with pytest.raises(CodepiiError, match=rf"{tmp_path / 'model'}/codepii.json: invalid model metadata"):
+        make_executor(cfg).run()
+    assert "Traceback" not in capfd.readouterr().err
+    assert not any(p.suffix == ".jsonl" for p in (tmp_path / "out").glob("*")) if (tmp_path / "out").exists() else True
+
+
+def test_an_earlier_output_read_as_input_is_refused(tmp_path):
+    write_records(str(tmp_path / "in" / "a.jsonl"), make_rows(3))
+    spec = [f"input={tmp_path / 'in' / '**' / '*.jsonl'}", f"output={tmp_path / 'in' / 'masked'}"]
+    LocalExecutor(load_config(MaskConfig, None, spec), RegexDetector()).run()  # the output lies inside the glob
+    before = (tmp_path / "in" / "masked" / "a.jsonl").read_bytes()
+    with pytest.raises(ConfigError, match=r"masked/a.jsonl: an input shard inside output=.*earlier run's output"):
+        LocalExecutor(load_config(MaskConfig, None, spec), RegexDetector()).run()
+    assert (tmp_path / "in" / "masked" / "a.jsonl").read_bytes() == before

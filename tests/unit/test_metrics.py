@@ -223,6 +223,16 @@ def test_prediction_errors_name_the_row(tmp_path, record, message):
     assert "p.jsonl row 1" in str(err.value)
 
 
+@pytest.mark.parametrize("entity, message", [({"start": 5, "end": 99, "category": "EMAIL"}, "outside the content"),
+                                             ({"start": 5, "end": 9, "category": "PHONE"}, "unknown category")])
+def test_gold_span_errors_name_the_file_and_row(tmp_path, entity, message):
+    # A bad gold span named only the record id: with several gold files (a glob) the file was unknown.
+    rows = [{"id": "a", "content": "mail bob@x.io", "entities": []}, {"id": "b", "content": "mail bob@x.io",
+                                                                      "entities": [entity]}]
+    with pytest.raises(CodepiiError, match=rf"record 'b' \(.*g.jsonl row 2\): .*{message}"):
+        index_gold(iter_rows(_write(tmp_path / "g.jsonl", rows)))
+
+
 def test_duplicate_ids_are_errors(tmp_path):
     rec = {"id": "a", "content": "x", "entities": []}
     with pytest.raises(RecordError, match="duplicate gold id 'a'"):

@@ -46,14 +46,14 @@ def run(args: argparse.Namespace) -> int:
     duplicate = next((n for n in names if names.count(n) > 1), None)
     if duplicate:
         raise CodepiiError(f"two dev sets are named {duplicate!r}; give files with different names")
+    golds = []  # read (and checked) before the model loads: a typo fails in a second
+    for path in args.dev:
+        golds.append(index_gold(iter_rows(path)))
+        if not golds[-1]:
+            raise CodepiiError(f"--dev {path}: no gold records")
     model = build_detector(detector_config_from_args(args, "model"))
     patterns = build_detector(detector_config_from_args(args, "patterns"))
-    devs = []
-    for name, path in zip(names, args.dev):
-        gold = index_gold(iter_rows(path))
-        if not gold:
-            raise CodepiiError(f"--dev {path}: no gold records")
-        devs.append(dev_set(name, gold, model, patterns, args.batch_rows))
+    devs = [dev_set(name, gold, model, patterns, args.batch_rows) for name, gold in zip(names, golds)]
     block = calibrate(devs)
     print(calibration_table(block))
     if not args.dry_run:

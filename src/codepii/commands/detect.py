@@ -47,10 +47,12 @@ def run(args: argparse.Namespace) -> int:
     from ..detect.cli import detector_config_from_args
     from ..errors import RecordError
     from ..progress import progress
-    from ..io import entities_type, iter_batches, open_writer
+    from ..io import entities_type, expand_paths, iter_batches, open_writer, refuse_overwriting_inputs
 
     if args.batch_rows < 1:
         raise RecordError("--batch-rows must be at least 1")
+    expand_paths(args.input)  # a typo fails here, before a model loads
+    refuse_overwriting_inputs([("--out", args.out)], args.input)
     cfg = detector_config_from_args(args, args.detector)
     detector = build_detector(cfg)
     rows = chars = spans = 0

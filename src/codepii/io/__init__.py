@@ -15,7 +15,8 @@ from .gold import CATEGORY_ALIASES, normalize_gold, read_gold, record_spans
 from .hf import iter_hf_batches
 from .jsonl import DEFAULT_BATCH_ROWS, BadLine, iter_jsonl_batches, iter_jsonl_lines
 from .parquet import iter_parquet_batches, read_parquet_schema
-from .paths import FORMATS, detect_format, expand_paths, is_hf_dataset_dir, is_url, join, sha256_of, url_fs
+from .paths import (FORMATS, detect_format, expand_paths, is_hf_dataset_dir, is_url, join, refuse_overwriting_inputs,
+                    sha256_of, url_fs)
 from .readers import (iter_batches, iter_file_batches, iter_records, read_records, require_columns,
                       require_shard_columns, shard_columns)
 from .writers import JsonlWriter, ParquetWriter, RecordWriter, entities_type, open_writer, write_records
@@ -25,7 +26,8 @@ __all__ = [
     "RecordWriter", "atomic_move", "atomic_open", "detect_format", "entities_type", "expand_paths",
     "is_hf_dataset_dir", "is_url", "iter_batches", "iter_file_batches", "iter_hf_batches", "iter_jsonl_batches",
     "iter_jsonl_lines", "iter_parquet_batches", "iter_records", "join", "normalize_gold", "open_writer",
-    "read_gold", "read_parquet_schema", "read_records", "record_spans", "remove", "remove_stale_temps",
+    "read_gold", "read_parquet_schema", "read_records", "record_spans", "refuse_overwriting_inputs", "remove",
+    "remove_stale_temps",
     "require_columns", "require_shard_columns", "sha256_of", "shard_columns", "temp_name", "url_fs",
     "write_json", "write_records", "write_text",
 ]

@@ -17,6 +17,7 @@ import shutil
 import uuid
 from typing import Any, Iterator, Mapping
 
+from ..errors import RecordError
 from ..faults import fault
 from .paths import is_url, local_path, url_fs
 
@@ -87,7 +88,14 @@ def makedirs_for(final: str) -> None:
         fs, p = url_fs(final)
         fs.makedirs(p.rstrip("/").rsplit("/", 1)[0], exist_ok=True)
     else:
-        os.makedirs(os.path.dirname(os.path.abspath(local_path(final))), exist_ok=True)
+        parent = os.path.dirname(os.path.abspath(local_path(final)))
+        try:
+            os.makedirs(parent, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            blocker = parent
+            while not os.path.exists(blocker):  # the part of the path that exists as a file
+                blocker = os.path.dirname(blocker)
+            raise RecordError(f"{final}: cannot create its directory: {blocker} is a file; choose another path") from None
 
 
 class AtomicFile:

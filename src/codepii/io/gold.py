@@ -64,14 +64,15 @@ def normalize_gold(
     else:
         require_columns(raw, ["entities"], where)
     rid = raw.get("id", where)
-    spans = [_entity_to_span(e, f"record {rid}") for e in entities]
+    label = f"{rid!r} ({where})" if "id" in raw else where  # errors name the record and its file and row
+    spans = [_entity_to_span(e, f"record {label}") for e in entities]
     if overlaps == "resolve":
         before = len(spans)
         spans = resolve_overlaps(spans, "longest")
         if len(spans) != before:
             log.warning("record %s: dropped %d overlapping span(s)", rid, before - len(spans))
     if validate:
-        spans = validate_spans(spans, content, rid, categories)
+        spans = validate_spans(spans, content, label, categories)
     out = {k: v for k, v in raw.items() if k not in ("text", "fragments", "entities", "content")}
     confidence = entity_confidences(entities)  # fallback spans of `crowd aggregate --fallback best`
     out.update({"id": rid, "content": content, "entities": [_with_confidence(s, confidence) for s in spans]})

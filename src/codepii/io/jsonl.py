@@ -8,6 +8,7 @@ text (a bad line may hold the very PII being masked). Plain, ``.gz`` and
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Iterator, Literal
@@ -16,6 +17,8 @@ from ..errors import RecordError
 
 DEFAULT_BATCH_ROWS = 1000
 Undecodable = Literal["escape", "reject"]
+# A first line opening a JSON array: a .json file written without lines=True (pandas, datasets to_json).
+ARRAY_HINT = "; the file looks like a JSON array: JSONL has one object per line (jq -c '.[]' FILE converts it)"
 
 
 @dataclass(frozen=True)
@@ -69,21 +72,70 @@ def parse_line(line: bytes, undecodable: Undecodable = "reject") -> dict | str:
     return record
 
 
+class ZstdFrames:
+    """A binary reader of the frames of a .zst stream that raises EOFError when the last frame is cut short.
+
+    fsspec's zstandard reader returns what it decoded so far and then ``b""``: a truncated shard would read
+    as fewer rows (none, when the cut is in the first block) with no error.
+    """
+
+    def __init__(self, raw, chunk_bytes: int = 1 << 17):  # compressed bytes per read (~1 MB of code out)
+        import zstandard
+
+        self._raw, self._chunk_bytes = raw, chunk_bytes
+        self._new = zstandard.ZstdDecompressor().decompressobj
+        self._frame, self._in_frame = self._new(), False
+
+    def read(self, _size: int = -1) -> bytes:
+        """The next decompressed piece (any length); ``b""`` at a clean end."""
+        while chunk := self._raw.read(self._chunk_bytes):
+            out = self._feed(chunk)
+            if out:
+                return out
+        if self._in_frame:
+            raise EOFError("the last zstd frame ends early")
+        return b""
+
+    def _feed(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            self._in_frame = True
+            out.append(self._frame.decompress(data))
+            if not self._frame.eof:
+                break
+            data = self._frame.unused_data  # the next frame (`cat a.zst b.zst`, pzstd) starts here
+            self._frame, self._in_frame = self._new(), False
+        return b"".join(out)
+
+
+@contextlib.contextmanager
+def _open_decompressed(path: str):
+    """``path`` as decompressed bytes: .zst through :class:`ZstdFrames`, the rest by fsspec's suffix rule."""
+    import fsspec
+
+    if not path.lower().endswith(".zst"):
+        with fsspec.open(path, "rb", compression="infer") as f:
+            yield f
+        return
+    with fsspec.open(path, "rb") as raw:
+        yield ZstdFrames(raw)
+
+
 def iter_jsonl_lines(path: str, undecodable: Undecodable = "reject") -> Iterator[tuple[int, dict | BadLine]]:
     """(line number, record or BadLine) for each non-blank line of ``path``.
 
     An unreadable file (missing, truncated compression) is a RecordError
     naming the file and the last good line.
     """
-    import fsspec
-
     lineno = 0
     try:
-        with fsspec.open(path, "rb", compression="infer") as f:
+        with _open_decompressed(path) as f:
             for lineno, (offset, line) in enumerate(byte_lines(f), start=1):
                 if not line.strip():
                     continue
                 parsed = parse_line(line, undecodable)
+                if not isinstance(parsed, dict) and offset == 0 and line.lstrip().startswith(b"["):
+                    parsed += ARRAY_HINT
                 yield lineno, parsed if isinstance(parsed, dict) else BadLine(lineno, offset, parsed)
     except FileNotFoundError:
         raise RecordError(f"{path}: no such file") from None

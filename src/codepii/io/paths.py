@@ -29,7 +29,16 @@ def url_fs(path: str):
     """(filesystem, path inside it) for ``path``; the local filesystem for a local path."""
     import fsspec
 
-    fs, inner = fsspec.core.url_to_fs(path)
+    try:
+        fs, inner = fsspec.core.url_to_fs(path)
+    except ImportError as exc:  # fsspec's message names the package: "Install s3fs to access S3"
+        raise RecordError(f"{path}: {exc} (pip install it where codepii runs)") from None
+    except ValueError as exc:
+        if "protocol" not in str(exc).lower():
+            raise
+        scheme = path.split("://", 1)[0]
+        raise RecordError(f"{path}: unknown URL scheme {scheme!r}; use a local path or an fsspec URL "
+                          "(s3://, gs://, hf://, ...) whose filesystem package is installed") from None
     return fs, inner
 
 
@@ -91,8 +100,8 @@ def _expand_url(s: str) -> list[str]:
     if is_hf_dataset_dir(s):
         return [s]
     if fs.isdir(p):
-        found = sorted(fs.ls(p, detail=False))
-        return [f"{protocol}://{m}" for m in found if _is_supported(m) and _visible(m)]
+        found = (f"{protocol}://{m}" for m in sorted(fs.ls(p, detail=False)) if _visible(m))
+        return [m for m in found if _is_supported(m)]
     return [f"{protocol}://{m}" for m in sorted(fs.glob(p)) if _visible(m)]
 
 
@@ -101,10 +110,21 @@ def _expand_local(s: str) -> list[str]:
     if is_hf_dataset_dir(s):
         return [s]
     if os.path.isdir(s):
-        return sorted(os.path.join(s, f) for f in os.listdir(s) if _is_supported(f) and _visible(f))
+        # Each entry by its full path: a saved HF dataset is recognised by the state.json inside it.
+        entries = (os.path.join(s, f) for f in os.listdir(s) if _visible(f))
+        return sorted(p for p in entries if _is_supported(p))
     if glob.has_magic(s):
         return [m for m in sorted(glob.glob(s, recursive=True)) if _visible(m)]
     return [s] if os.path.exists(s) else []
+
+
+def _nothing_found(spec: str) -> str:
+    """Why ``spec`` gave no record files, and the fix."""
+    is_dir = url_fs(spec)[0].isdir(url_fs(spec)[1]) if is_url(spec) else os.path.isdir(local_path(spec))
+    if is_dir:
+        return (f"{spec}: the directory holds no .jsonl(.gz/.zst), .parquet or saved HF dataset directly inside it; "
+                "point at the files (a glob like DIR/**/*.parquet) or at a saved dataset")
+    return f"{spec}: no such file, or the pattern matches nothing; check the path or glob"
 
 
 def expand_paths(spec: str | Sequence[str]) -> list[str]:
@@ -119,9 +139,27 @@ def expand_paths(spec: str | Sequence[str]) -> list[str]:
     for s in specs:
         matches = _expand_url(s) if is_url(s) else _expand_local(s)
         if not matches:
-            raise RecordError(f"{s}: no such file, or the pattern matches nothing; check the path or glob")
+            raise RecordError(_nothing_found(s))
         out.extend(matches)
     return out
+
+
+def same_place(path: str) -> str:
+    """A key that two spellings of one local file or URL share (``./a.jsonl``, ``/abs/a.jsonl``, links)."""
+    return path.split("://", 1)[1].rstrip("/") if is_url(path) else os.path.realpath(local_path(path))
+
+
+def refuse_overwriting_inputs(outputs: Sequence[tuple[str, str | None]], inputs: str | Sequence[str]) -> None:
+    """A RecordError when an output (``(flag, path)``; None = not asked for) is one of the input files:
+    writing it would replace the data it is computed from (``--json gold.jsonl``)."""
+    try:
+        places = {same_place(p): p for p in expand_paths(inputs)}
+    except RecordError:
+        return  # missing inputs are reported where they are read
+    for flag, path in outputs:
+        if path and same_place(path) in places:
+            raise RecordError(f"{flag} {path} is the input {places[same_place(path)]}: writing it would replace "
+                              f"that input; choose another {flag} path")
 
 
 def files_of(path: str) -> list[str]:

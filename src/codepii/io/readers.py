@@ -61,9 +61,21 @@ def shard_columns(path: str, first_rows: int = DEFAULT_BATCH_ROWS) -> list[str] 
     if fmt == "hf":
         return list(read_hf_schema(path).names)
     seen: dict[str, None] = {}
-    good = (r for _, r in iter_jsonl_lines(path, undecodable="escape") if not isinstance(r, BadLine))
-    for record in islice(good, first_rows):
+    first_bad: list[BadLine] = []  # the first line that is no JSON object, when no line is one
+
+    def good():
+        for _, r in iter_jsonl_lines(path, undecodable="escape"):
+            if not isinstance(r, BadLine):
+                yield r
+            elif not first_bad:
+                first_bad.append(r)
+
+    records = 0
+    for records, record in enumerate(islice(good(), first_rows), start=1):
         seen.update(dict.fromkeys(map(str, record)))
+    if not records and first_bad:  # every row would be rejected: the file is not JSONL at all
+        bad = first_bad[0]
+        raise MissingColumnError(f"{path}: no line is a JSON object (line {bad.line} (byte {bad.offset}): {bad.reason})")
     return list(seen) if seen else None
 
 

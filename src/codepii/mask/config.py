@@ -84,6 +84,10 @@ class MaskConfig:
                 )
         if self.hash_values and not os.environ.get(self.hash_key_env):
             raise ConfigError(f"hash_values=true needs a secret key in the environment variable {self.hash_key_env}")
+        for key in ("text_column", "id_column"):
+            if self.pii_column == getattr(self, key):
+                raise ConfigError(f"config key 'pii_column': {self.pii_column!r} is also the {key}; the pii lists "
+                                  f"would replace that column: pick another name (default pii)")
         if self.ray.workers < 1:
             raise ConfigError(f"config key 'ray.workers' must be at least 1, got {self.ray.workers}")
 

@@ -22,10 +22,12 @@ from typing import Iterator
 from ..config import save_resolved_config
 from ..detect import Detector, build_detector, detector_fingerprint
 from ..progress import progress
-from ..errors import RecordError
+from ..errors import CodepiiError, ConfigError, RecordError
 from ..io import expand_paths, is_url, require_shard_columns, write_json
+from ..io.paths import local_path, same_place
 from ..io.readers import MissingColumnError
 from .config import MaskConfig, output_fingerprint, rank_and_world, require_paths
+from .manifest import shard_paths
 from .task import ShardResult, finished, process_shard
 
 
@@ -47,11 +49,30 @@ def shard_names(paths: list[str]) -> list[str]:
     return [posixpath.relpath(p.rstrip("/"), root) for p in local]
 
 
+def check_output_apart(cfg: MaskConfig, shards: list[tuple[str, str]]) -> None:
+    """No output shard may land on an input shard: with output=DIR and input=DIR the raw data would be
+    replaced by its masked copy; with an output inside a recursive glob, an earlier run's outputs are read
+    as inputs and the next run would write over them."""
+    inputs = {same_place(path): path for path, _ in shards}
+    for path, rel in shards:
+        hit = inputs.get(same_place(shard_paths(cfg.output, rel)[0]))
+        if hit == path:
+            raise ConfigError(f"{path}: output={cfg.output} would replace this input shard with its masked copy; "
+                              "choose an output directory outside the input")
+        if hit is not None:
+            raise ConfigError(f"{hit}: an input shard inside output={cfg.output} (an earlier run's output?); "
+                              f"masking {path} would replace it: narrow the input or write the output elsewhere")
+
+
 def plan(cfg: MaskConfig) -> list[tuple[str, str]]:
     """(input path, output name) of every input shard, sorted; the same on every rank."""
     require_paths(cfg)
+    if not is_url(cfg.output) and os.path.isfile(local_path(cfg.output)):
+        raise ConfigError(f"output={cfg.output} is a file, not a directory; give a directory for the masked shards")
     paths = expand_paths(cfg.input)
-    return list(zip(paths, shard_names(paths)))
+    shards = list(zip(paths, shard_names(paths)))
+    check_output_apart(cfg, shards)
+    return shards
 
 
 @dataclass
@@ -98,11 +119,12 @@ def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) ->
     """The resolved config (rank 0) and this rank's summary beside the outputs (local output dirs)."""
     if is_url(cfg.output):
         return
-    os.makedirs(cfg.output, exist_ok=True)  # save_resolved_config writes into it when it is a directory
+    output = local_path(cfg.output)  # file:///abs/out is the directory /abs/out
+    os.makedirs(output, exist_ok=True)  # save_resolved_config writes into it when it is a directory
     if rank == 0:
-        save_resolved_config(cfg, cfg.output)
+        save_resolved_config(cfg, output)
     name = "_summary.json" if world == 1 else f"_summary.rank{rank}.json"
-    write_json(os.path.join(cfg.output, name), summary.totals(), indent=1)
+    write_json(os.path.join(output, name), summary.totals(), indent=1)
 
 
 def check_columns(cfg: MaskConfig, jobs: list["Job"]) -> None:
@@ -198,10 +220,15 @@ _worker_state: dict = {}  # in each worker process: its config and detector
 def _init_worker(cfg: MaskConfig) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # N processes on N cores: one torch thread each
     _worker_state["cfg"] = cfg
-    _worker_state["detector"] = build_detector(cfg.detector)
+    try:
+        _worker_state["detector"] = build_detector(cfg.detector)
+    except CodepiiError as exc:  # a user's mistake (a bad model dir): the parent reports it as one line
+        _worker_state["error"] = exc
 
 
 def _run_job(job: Job) -> ShardResult:
+    if "error" in _worker_state:
+        raise _worker_state["error"]
     cfg, detector = _worker_state["cfg"], _worker_state["detector"]
     return process_shard(cfg, detector, job.path, job.rel, job.model_fp, job.config_fp)
 
@@ -222,6 +249,10 @@ class ProcessExecutor(Executor):
                 job = futures[future]
                 try:
                     yield future.result()
+                except CodepiiError:  # the detector could not be built: the same in every worker
+                    for pending in futures:
+                        pending.cancel()
+                    raise
                 except Exception as exc:  # noqa: BLE001 - a dead worker fails its shard, not the run
                     yield ShardResult(job.path, "failed", error=f"{job.path}: worker process failed ({type(exc).__name__})")
 

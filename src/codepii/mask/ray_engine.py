@@ -41,10 +41,15 @@ class ShardWorker:
 
     def __init__(self, cfg: MaskConfig):
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-        self.cfg = cfg
-        self.detector = build_detector(cfg.detector)
+        self.cfg, self.error = cfg, None
+        try:
+            self.detector = build_detector(cfg.detector)
+        except CodepiiError as exc:  # a user's mistake (a bad model dir): raised with the first shard, so that
+            self.error = exc  # the driver reports it as one line instead of an actor that died in __init__
 
     def process(self, job: Job) -> ShardResult:
+        if self.error is not None:
+            raise self.error
         return process_shard(self.cfg, self.detector, job.path, job.rel, job.model_fp, job.config_fp)
 
 
@@ -109,6 +114,8 @@ class RayExecutor(Executor):
             log.error("%s: Ray worker died (%s); the shard is left for the next run", path, type(exc).__name__)
             return ShardResult(path, "failed", error=f"{path}: Ray worker died ({type(exc).__name__})"), False
         except ray.exceptions.RayTaskError as exc:
+            if isinstance(exc.cause, CodepiiError):  # the detector could not be built: the same in every actor
+                raise exc.cause from None
             cause = type(exc.cause).__name__ if exc.cause is not None else type(exc).__name__
             log.error("%s: failed in a Ray worker (%s)", path, cause)
             return ShardResult(path, "failed", error=f"{path}: failed in a Ray worker ({cause})"), True
