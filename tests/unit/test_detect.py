@@ -190,6 +190,23 @@ def test_hybrid_policies_per_category():
     assert got({"PASSWORD": "model", "KEY": "model_first"}, {"KEY": 0.7}) == [(0, 10, "PASSWORD"), (22, 28, "KEY")]
 
 
+def test_hybrid_model_first_widens_a_model_span_to_the_overlapping_pattern_span_of_its_category():
+    """The model's 'unter' inside the pattern's 'hunter2' must not leave 'h' and '2' in the masked text; a
+    pattern span that overlaps a model span of another category still gives way whole."""
+    text = "password = 'hunter2'; name = 'Ada Lovelace'"
+    h = text.index("hunter2")
+    n = text.index("Ada")
+    model = FixedDetector([Span(h + 1, h + 6, "PASSWORD", 0.7), Span(n, n + 12, "NAME", 0.9)])
+    patterns = FixedDetector([Span(h, h + 7, "PASSWORD", 0.8), Span(n, n + 3, "PASSWORD", 0.8)])
+    spans = HybridDetector(model, patterns, {"PASSWORD": "model_first", "NAME": "model_first"}).detect([text])[0]
+    assert [(text[s.start:s.end], s.category, s.score) for s in spans] == [
+        ("hunter2", "PASSWORD", 0.8), ("Ada Lovelace", "NAME", 0.9)]
+    # two model spans inside one pattern span become one
+    model = FixedDetector([Span(h, h + 2, "PASSWORD", 0.6), Span(h + 4, h + 6, "PASSWORD", 0.9)])
+    spans = HybridDetector(model, patterns, {"PASSWORD": "model_first"}).detect([text])[0]
+    assert [(s.start, s.end, s.score) for s in spans] == [(h, h + 7, 0.9), (n, n + 3, 0.8)]
+
+
 def test_hybrid_policy_config_is_checked():
     with pytest.raises(ConfigError, match="hybrid_policy.KEY"):
         detector_config("patterns", hybrid_policy={"KEY": "regex"})

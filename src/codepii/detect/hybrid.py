@@ -67,7 +67,10 @@ class HybridDetector(Detector):
        span kept in 1 and reach ``model_min_score`` of their category.
     3. Pattern spans of the ``model_first`` categories are added where they
        overlap no kept span: the model wins their overlaps, the patterns fill its gaps.
-    An overlap means sharing one character; the loser is dropped whole. A
+       Where such a pattern span overlaps only model spans of its own category,
+       they become one span over both (the model's ``unter`` inside the
+       pattern's ``hunter2`` would leave ``h`` and ``2`` in the masked text).
+    Otherwise an overlap (one shared character) drops the loser whole. A
     category missing from ``policy`` takes ``HYBRID_POLICY``'s. ``codepii
     calibrate`` chooses policy and minimum scores per category on dev sets and
     stores them in the model dir; ``build_detector`` reads them from there.
@@ -106,8 +109,7 @@ class HybridDetector(Detector):
             if self.policy.get(s.category, "model") != "patterns" and _score(s) >= self.model_min_score.get(s.category, 0.0)
         ]
         kept += _free(trusted, kept)
-        kept += _free([s for s in pattern_spans if s.category in self._fill], kept)
-        return sort_spans(kept)
+        return sort_spans(_fill_or_widen([s for s in pattern_spans if s.category in self._fill], kept))
 
     def fingerprint(self) -> str:
         policy = f"{sorted(self.policy.items())}|{sorted(self.model_min_score.items())}"
@@ -129,6 +131,24 @@ def _holding(batches: Iterable[Sequence[str]], held: deque) -> Iterator[list[str
 def _free(candidates: Sequence[Span], kept: Sequence[Span]) -> list[Span]:
     """The candidates that share no character with a kept span (candidates never overlap each other)."""
     return [c for c in candidates if not any(c.overlaps(k) for k in kept)]
+
+
+def _fill_or_widen(candidates: Sequence[Span], kept: list[Span]) -> list[Span]:
+    """``kept`` plus each candidate that overlaps no kept span; a candidate that overlaps only kept spans of
+    its own category widens them into one span over all of them (the highest score). Kept spans never
+    overlap each other, nor candidates each other, so the widened span overlaps nothing else kept."""
+    out = list(kept)
+    for c in candidates:
+        hits = [k for k in out if c.overlaps(k)]
+        if hits and any(k.category != c.category for k in hits):
+            continue
+        if hits:
+            out = [k for k in out if not c.overlaps(k)]
+            scores = [s.score for s in (c, *hits) if s.score is not None]
+            c = Span(min(c.start, *(k.start for k in hits)), max(c.end, *(k.end for k in hits)), c.category,
+                     max(scores) if scores else None)
+        out.append(c)
+    return out
 
 
 def _hash(*parts: str) -> str:
