@@ -39,6 +39,20 @@ def test_a_wrong_text_column_fails_before_any_output(tmp_path, name):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_text_column_of_another_type_fails_before_any_output(tmp_path):
+    """A Parquet column of ints as text_column would reject every row and exit 0: stop first, naming it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "in").mkdir()
+    pq.write_table(pa.table({"id": ["a", "b"], "content": ["x", "y"], "size": [1, 2]}), tmp_path / "in" / "a.parquet")
+    with pytest.raises(RecordError, match=r"a.parquet: column 'size' holds int64, not text \(its text columns: id, "
+                                          r"content\); set text_column="):
+        run(tmp_path, "text_column=size")
+    assert not (tmp_path / "out").exists()
+    run(tmp_path, "text_column=content")  # binary or string text is fine
+
+
 def test_the_recipe_exits_2_naming_shard_and_columns(tmp_path):
     write_records(str(tmp_path / "in" / "a.jsonl"), rows(3))
     r = subprocess.run([sys.executable, str(ROOT / "mask" / "mask.py"), f"input={tmp_path / 'in'}/*",

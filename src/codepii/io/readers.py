@@ -92,3 +92,23 @@ def require_shard_columns(path: str, columns: Sequence[str], first_rows: int = D
             f"{path}: no column {', '.join(map(repr, missing))} (its {where}: {', '.join(have) or 'nothing'})"
             + (f"; {hint}" if hint else "")
         )
+
+
+def require_text_type(path: str, column: str, hint: str = "") -> None:
+    """Parquet and saved HF datasets: ``column`` holds text (string or UTF-8 binary); else a
+    MissingColumnError before any output (every row would be rejected). JSONL is checked row by row."""
+    import pyarrow as pa
+
+    fmt = detect_format(path)
+    if fmt not in ("parquet", "hf"):
+        return
+    schema = read_parquet_schema(path) if fmt == "parquet" else read_hf_schema(path)
+    if column not in schema.names:
+        return
+    tp = schema.field(column).type
+    textual = (pa.types.is_string, pa.types.is_large_string, pa.types.is_binary, pa.types.is_large_binary,
+               pa.types.is_null)
+    if not any(is_type(tp) for is_type in textual):
+        text_columns = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        raise MissingColumnError(f"{path}: column {column!r} holds {tp}, not text (its text columns: "
+                                 f"{', '.join(text_columns) or 'none'})" + (f"; {hint}" if hint else ""))

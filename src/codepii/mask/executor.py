@@ -25,7 +25,7 @@ from ..progress import progress
 from ..errors import CodepiiError, ConfigError, RecordError
 from ..io import expand_paths, is_url, require_shard_columns, write_json
 from ..io.paths import local_path, same_place
-from ..io.readers import MissingColumnError
+from ..io.readers import MissingColumnError, require_text_type
 from .config import MaskConfig, output_fingerprint, rank_and_world, require_paths
 from .manifest import shard_paths
 from .task import ShardResult, finished, process_shard
@@ -129,12 +129,13 @@ def write_run_files(cfg: MaskConfig, summary: Summary, rank: int, world: int) ->
 
 def check_columns(cfg: MaskConfig, jobs: list["Job"]) -> None:
     """Fail fast, before any output: every shard to mask must have the text column (Parquet and HF:
-    the schema; JSONL: the first batch). A shard that cannot be read at all is left to its task,
+    the schema, and a text type there; JSONL: the first batch). A shard that cannot be read at all is left to its task,
     which reports it while the run goes on."""
     hint = f"set text_column= to one of them (now {cfg.text_column!r})"
     for job in jobs:
         try:
             require_shard_columns(job.path, [cfg.text_column], cfg.batch_rows, hint=hint)
+            require_text_type(job.path, cfg.text_column, hint="set text_column= to one of them")
         except MissingColumnError:
             raise
         except RecordError:
