@@ -166,6 +166,9 @@ def test_rerun_skips_finished_and_redoes_changed_or_missing(tmp_path):
     assert "10.0.0.9" in (tmp_path / "out" / "a.jsonl").read_text()
     _, summary = run(tmp_path, str(tmp_path / "in" / "*"), keep_categories="[IP_ADDRESS]", read_ahead_batches=0)
     assert [r.status for r in summary.results] == ["skipped", "skipped"]  # not an output setting
+    write_records(str(tmp_path / "in" / "b.jsonl"), make_rows(7))  # the input replaced (re-downloaded, completed)
+    _, summary = run(tmp_path, str(tmp_path / "in" / "*"), keep_categories="[IP_ADDRESS]")
+    assert [r.status for r in summary.results] == ["skipped", "done"] and summary.results[1].manifest.rows_in == 7
 
 
 def test_rank_split_is_disjoint_and_complete(tmp_path):

@@ -167,7 +167,7 @@ class Executor(abc.ABC):
         by_input: dict[str, ShardResult] = {}
         todo = []
         for path, rel in mine:
-            done = finished(cfg, rel, model_fp, config_fp)
+            done = finished(cfg, path, rel, model_fp, config_fp)
             if done is not None:
                 by_input[path] = ShardResult(path, "skipped", done)
             else:

@@ -35,6 +35,7 @@ class Manifest:
     seconds: float
     text_bytes: int = 0  # UTF-8 bytes of the masked texts
     rejects: str | None = None
+    input_bytes: int | None = None  # the input's size when it was masked (None: a manifest from before it was kept)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True)
@@ -76,18 +77,29 @@ def remove_manifest(path: str) -> None:
 
 
 def is_finished(manifest_path: str, output_path: str, model_fp: str, config_fp: str,
-                verify: str = "sha256") -> Manifest | None:
+                verify: str = "sha256", input_path: str | None = None) -> Manifest | None:
     """The manifest when the shard is finished for these fingerprints and its output is intact, else None.
 
     ``verify="sha256"`` re-reads the output and compares the recorded checksum
     (a file truncated, damaged or replaced at the same size is redone);
-    ``"size"`` compares sizes only.
+    ``"size"`` compares sizes only. With ``input_path``, an input whose size
+    changed since it was masked (re-downloaded, completed, replaced) is redone.
     """
     m = read_manifest(manifest_path)
     if m is None or m.model_fingerprint != model_fp or m.config_fingerprint != config_fp:
+        return None
+    if input_path is not None and m.input_bytes is not None and input_size(input_path) != m.input_bytes:
         return None
     if not _fs(output_path).exists(output_path) or size_of(output_path) != m.output_bytes:
         return None
     if verify == "sha256" and sha256_of(output_path)[0] != m.sha256:
         return None
     return m
+
+
+def input_size(path: str) -> int | None:
+    """Bytes of an input shard (a saved dataset's data files), None when it cannot be read."""
+    try:
+        return size_of(path)
+    except OSError:  # the input is gone: its task reports that
+        return None

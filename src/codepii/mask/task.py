@@ -21,7 +21,7 @@ from ..errors import CodepiiError
 from ..faults import fault, set_shard
 from ..io import detect_format, remove_stale_temps, sha256_of
 from .config import MaskConfig, effective_placeholders
-from .manifest import Manifest, is_finished, remove_manifest, shard_paths, write_manifest
+from .manifest import Manifest, input_size, is_finished, remove_manifest, shard_paths, write_manifest
 from .replace import Replacer
 from ..io.shards import MaskBatch, open_reader
 from .steps import DetectStep, ReplaceStep, RowValidator
@@ -67,10 +67,11 @@ def read_ahead(items: Iterable[T], depth: int) -> Iterator[T]:
         yield item
 
 
-def finished(cfg: MaskConfig, rel: str, model_fp: str, config_fp: str) -> Manifest | None:
-    """The shard's manifest when it is finished for these fingerprints, else None."""
+def finished(cfg: MaskConfig, path: str, rel: str, model_fp: str, config_fp: str) -> Manifest | None:
+    """The manifest of input ``path`` (output name ``rel``) when it is finished for these fingerprints and
+    the input is the size it was, else None."""
     out_path, _, manifest_path = shard_paths(cfg.output, rel)
-    return is_finished(manifest_path, out_path, model_fp, config_fp, cfg.verify)
+    return is_finished(manifest_path, out_path, model_fp, config_fp, cfg.verify, input_path=path)
 
 
 def write_batches(batches: Iterable[MaskBatch], writer: ShardWriter, rejects: RejectsWriter, cfg: MaskConfig,
@@ -97,13 +98,14 @@ def process_shard(cfg: MaskConfig, detector: Detector, path: str, rel: str, mode
     """Mask one input shard into ``output/rel``; skip it when its manifest says it is finished."""
     set_shard(rel)  # for CODEPII_FAULT=<point>:<shard> (codepii.faults)
     out_path, rejects_path, manifest_path = shard_paths(cfg.output, rel)
-    done = is_finished(manifest_path, out_path, model_fp, config_fp, cfg.verify)
+    done = finished(cfg, path, rel, model_fp, config_fp)
     if done is not None:
         return ShardResult(path, "skipped", done)
     remove_manifest(manifest_path)  # from here on a crash leaves no manifest: the shard is redone
     remove_stale_temps(out_path)
     remove_stale_temps(rejects_path)  # a kill inside rejects.commit() leaves one there too
     start = time.perf_counter()
+    input_bytes = input_size(path)  # before reading: an input that changes meanwhile is redone on the next run
     try:
         reader = open_reader(path, cfg.batch_rows, cfg.on_bad_row, cfg.text_column if cfg.arrow_batches else None)
         writer = open_writer(detect_format(path), out_path, reader.schema, cfg.text_column, cfg.pii_column, cfg.hash_values)
@@ -135,7 +137,7 @@ def process_shard(cfg: MaskConfig, detector: Detector, path: str, rel: str, mode
         input=path, output=out_path, rows_in=rows_in, rows_out=writer.rows, rows_rejected=len(rejects.lines),
         counts=dict(sorted(replace.counts.items())), sha256=sha, output_bytes=size, model_fingerprint=model_fp,
         config_fingerprint=config_fp, seconds=round(time.perf_counter() - start, 3), text_bytes=text_bytes,
-        rejects=rejects_path if rejects.lines else None,
+        rejects=rejects_path if rejects.lines else None, input_bytes=input_bytes,
     )
     fault("before_manifest")
     write_manifest(manifest_path, manifest)  # last: the shard counts as finished only now
