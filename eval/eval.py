@@ -24,7 +24,7 @@ from codepii.detect.cli import add_detector_arguments, detector_config_from_args
 from codepii.errors import CodepiiError, exit_on_user_error
 from codepii.labels import MAIN_CATEGORIES
 from codepii.metrics import index_gold, iter_rows, score_predictions
-from codepii.progress import progress
+from codepii.progress import progress, quiet_hf_bars
 from codepii.io import refuse_overwriting_inputs, write_records, write_text
 from codepii.report import markdown_table, metrics_json, seqeval_table, write_json
 
@@ -103,6 +103,7 @@ def save_predictions(directory: str, name: str, rows):
 
 @exit_on_user_error
 def main(argv=None) -> int:
+    quiet_hf_bars()
     args = parse_args(argv)
     if args.max_files < 0:
         raise CodepiiError(f"--max-files {args.max_files}: must be 0 or more")

@@ -23,6 +23,7 @@ from codepii.config import load_config, split_config_args
 from codepii.errors import EXIT_USER_ERROR, exit_on_user_error
 from codepii.mask.config import MaskConfig, require_paths
 from codepii.mask.executor import make_executor
+from codepii.progress import quiet_hf_bars
 
 log = logging.getLogger("mask")
 
@@ -50,6 +51,7 @@ def setup_config(args: argparse.Namespace, overrides: list[str]) -> MaskConfig:
 
 @exit_on_user_error
 def main(argv: list[str] | None = None) -> int:
+    quiet_hf_bars()
     args, overrides = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

@@ -18,7 +18,7 @@ from collections import Counter
 from codepii.config import load_config, save_resolved_config
 from codepii.errors import exit_on_user_error
 from codepii.labels import MAIN_CATEGORIES
-from codepii.progress import progress
+from codepii.progress import progress, quiet_hf_bars
 from codepii.pseudo_label import PseudoLabelConfig, pseudo_records, require_paths
 from codepii.io import entities_type, iter_batches, open_writer, require_columns
 
@@ -46,6 +46,7 @@ def setup_detector(cfg: PseudoLabelConfig):
 
 @exit_on_user_error
 def main(argv=None) -> int:
+    quiet_hf_bars()
     cfg = setup_config(argv)
     detector = setup_detector(cfg)
     seen, kept, counts = 0, 0, Counter()

@@ -24,7 +24,7 @@ from codepii.config import load_config, save_config, save_resolved_config
 from codepii.errors import CodepiiError, exit_on_user_error
 from codepii.io import write_json
 from codepii.labels import IGNORE_INDEX, OUTSIDE, TagSet, begin_tag, inside_tag
-from codepii.progress import progress
+from codepii.progress import progress, quiet_hf_bars
 from codepii.train_config import MINILM, TINY, TrainConfig, flatten_config, require_data
 from codepii.train_run import CHECKPOINT_CONFIG, check_output_dir, clear_previous_run, find_checkpoint, load_checkpoint
 from codepii.train_data import (
@@ -258,6 +258,7 @@ def log_jsonl(cfg: TrainConfig, accelerator, row: dict) -> None:
 
 @exit_on_user_error
 def main(argv=None) -> int:
+    quiet_hf_bars()
     cfg = setup_config(argv)
     check_output_dir(cfg)
     checkpoint = find_checkpoint(cfg)

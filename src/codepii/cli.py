@@ -15,6 +15,7 @@ from typing import Sequence
 
 from . import __version__
 from .errors import exit_on_user_error
+from .progress import quiet_hf_bars
 
 # name -> module; the order is the order of ``codepii --help``.
 COMMANDS: dict[str, str] = {
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 @exit_on_user_error
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_hf_bars()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     # key=value overrides after another flag (`mask input=A --config C output=B`) land in `extra`.

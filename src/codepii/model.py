@@ -13,7 +13,6 @@ from typing import Iterable, Mapping, Sequence
 
 from .errors import CodepiiError
 from .labels import TagSet
-from .progress import quiet_hf_bars
 
 META_FILE = "codepii.json"
 SPECIAL_TOKENS = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]", "mask_token": "[MASK]"}
@@ -104,7 +103,6 @@ def load_pretrained_for_training(name_or_path: str, tagset: TagSet, max_length: 
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    quiet_hf_bars()
     try:
         tokenizer = AutoTokenizer.from_pretrained(name_or_path)
     except OSError as exc:
@@ -144,7 +142,6 @@ def save_random_model_dir(path: str, texts: Sequence[str], max_length: int, stri
 
 
 def save_model_dir(path: str, model, tokenizer, meta: ModelMeta) -> None:
-    quiet_hf_bars()
     os.makedirs(path, exist_ok=True)
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)
@@ -199,7 +196,6 @@ def load_model_dir(path: str, device: str = "cpu", dtype=None):
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    quiet_hf_bars()
     meta = read_meta(path)
     if not any(os.path.exists(os.path.join(path, name)) for name in TOKENIZER_VOCAB_FILES):
         # transformers would build an empty-vocabulary tokenizer from config.json alone: every token [UNK].

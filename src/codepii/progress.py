@@ -36,13 +36,16 @@ def progress(iterable: Iterable[T] | None = None, **kwargs):
 
 
 def quiet_hf_bars() -> None:
-    """transformers', datasets' and the hub's own bars (loading weights, writing shards, ``map``) off
-    whenever codepii's are (a log, a batch job, ``CODEPII_PROGRESS=0``); never turned back on, so their
-    own switches (``HF_DATASETS_DISABLE_PROGRESS_BARS``...) still hold. Only libraries already imported."""
+    """At a command's start: transformers', datasets' and the hub's own bars (loading weights, writing
+    shards, ``map``) off whenever codepii's are (a log, a batch job, ``CODEPII_PROGRESS=0``). Sets their own
+    switches in the environment unless the user set them (spawned workers inherit them) and turns off
+    those already imported. Commands only: the Python API leaves the caller's process as it is."""
     import sys
 
     if bars_shown():
         return
+    for var in ("HF_DATASETS_DISABLE_PROGRESS_BARS", "HF_HUB_DISABLE_PROGRESS_BARS"):
+        os.environ.setdefault(var, "1")
     if "datasets" in sys.modules:
         sys.modules["datasets"].disable_progress_bars()
     if "transformers" in sys.modules:

@@ -119,10 +119,7 @@ def tokenize_records(
     import datasets
 
     from .bio import encode_records
-    from .progress import quiet_hf_bars
     from .unresolved import confident_entities, unknown_ranges
-
-    quiet_hf_bars()  # the map's bar (desc) is codepii's: shown where codepii's bars are
 
     if unresolved not in UNRESOLVED_MODES:
         raise CodepiiError(f"data.unresolved={unresolved!r}: choose one of {', '.join(UNRESOLVED_MODES)}")
