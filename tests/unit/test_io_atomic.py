@@ -7,6 +7,7 @@ import fsspec
 import pytest
 
 from codepii.config import save_config
+from codepii.errors import CodepiiError
 from codepii.io import AtomicFile, atomic_open, remove_stale_temps, sha256_of, write_json, write_text
 from codepii.io.atomic import temp_name
 
@@ -66,3 +67,15 @@ def test_stale_temps_are_removed(tmp_path):
     open(tmp_path / ".other.tmp", "wb").close()
     remove_stale_temps(final)
     assert listing(tmp_path) == [".other.tmp"]
+
+
+def test_a_file_never_replaces_a_directory(tmp_path):
+    # `eval.py --report DIR` once deleted DIR and everything in it and left the report there.
+    target = tmp_path / "outputs"
+    target.mkdir()
+    (target / "gold.jsonl").write_text("{}\n")
+    with pytest.raises(CodepiiError, match="is a directory"):
+        write_text(str(target), "report")
+    with pytest.raises(CodepiiError, match="is a directory"):
+        AtomicFile(str(target))
+    assert listing(target) == ["gold.jsonl"] and listing(tmp_path) == ["outputs"]
