@@ -37,6 +37,10 @@ from codepii.crowd.simulate import CrowdConfig, simulate, truth_record
 from codepii.io import read_records, write_records
 from codepii.spans import Span
 
+from benchcli import comma_list, existing_file, fraction, guard, positive_int
+
+REAL_DEV = "/work/cache/real-dev.jsonl"
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -113,15 +117,15 @@ def select_chunks(args, seed_ids: list[str], n: int) -> list[str]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", required=True, help="work directory")
-    p.add_argument("--pool-files", type=int, default=300)
-    p.add_argument("--test-files", type=int, default=100)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--seed-chunks", type=int, default=100)
-    p.add_argument("--budgets", default="100,200,400", help="comma-separated chunk counts (the first = the seed set)")
-    p.add_argument("--steps", type=int, default=300, help="training steps per model")
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--random-share", type=float, default=0.2)
-    p.add_argument("--real-dev", default="/work/cache/real-dev.jsonl")
+    p.add_argument("--pool-files", type=positive_int, default=300, help="generated files cut into the chunk pool (default %(default)s)")
+    p.add_argument("--test-files", type=positive_int, default=100, help="generated test files (default %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the data, the crowd and the draws (default %(default)s)")
+    p.add_argument("--seed-chunks", type=positive_int, default=100, help="random chunks both strategies start from (default %(default)s)")
+    p.add_argument("--budgets", type=comma_list(positive_int), default="100,200,400", help="comma-separated chunk counts (the first = the seed set)")
+    p.add_argument("--steps", type=positive_int, default=300, help="training steps per model (default %(default)s)")
+    p.add_argument("--rounds", type=positive_int, default=3, help="crowd rounds re-issuing unresolved tasks (default %(default)s)")
+    p.add_argument("--random-share", type=fraction, default=0.2, help="share of the selected chunks drawn at random (default %(default)s)")
+    p.add_argument("--real-dev", type=existing_file, help=f"real-dev gold records, a second test set (default: {REAL_DEV} when it exists)")
     p.add_argument("--unresolved-modes", action="store_true", help="also train the largest random set with "
                    "data.unresolved=outside and drop_window")
     args = p.parse_args()
@@ -136,10 +140,11 @@ def main() -> None:
     write_records(os.path.join(args.out, "val.jsonl"), [truth_record(r) for r in generate(30, args.seed + 500)])
     tests = {"generated-test": os.path.join(args.out, "test.jsonl")}
     write_records(tests["generated-test"], [truth_record(r) for r in generate(args.test_files, args.seed + 1000)])
-    if args.real_dev and os.path.exists(args.real_dev):
-        tests["real-dev"] = args.real_dev
+    real_dev = args.real_dev or (REAL_DEV if os.path.exists(REAL_DEV) else None)
+    if real_dev:
+        tests["real-dev"] = real_dev
     crowd, paid = crowd_gold(pool, args.rounds, args.seed)
-    budgets = [int(b) for b in args.budgets.split(",")]
+    budgets = args.budgets
     order = [r["id"] for r in pool]
     random.Random(args.seed).shuffle(order)
     seed_ids = order[: args.seed_chunks]
@@ -174,4 +179,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

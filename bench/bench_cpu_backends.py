@@ -32,12 +32,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
 
 import bench_mask  # noqa: E402  (the same corpus and random model)
+from benchcli import guard, positive_int  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--files", type=int, default=40, help="generated files in the corpus (default 40)")
-    p.add_argument("--rounds", type=int, default=2, help="timed passes over the batches (after one untimed)")
+    p.add_argument("--files", type=positive_int, default=40, help="generated files in the corpus (default 40)")
+    p.add_argument("--rounds", type=positive_int, default=2, help="timed passes over the batches, after one untimed (default %(default)s)")
     args = p.parse_args(argv)
     base = bench_mask.parse_args(["--files", str(args.files)])
     for key, value in vars(base).items():
@@ -163,4 +164,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    guard(main)

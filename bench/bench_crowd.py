@@ -24,6 +24,8 @@ from codepii.crowd.chunk import chunk_records, group_file_chunks
 from codepii.crowd.simulate import CrowdConfig, simulate, span_f1, truth_record
 from codepii.crowd.vote import METHODS
 
+from benchcli import comma_list, fraction, guard, positive_int
+
 # name -> (mean skill, spammer fraction)
 LEVELS = {
     "expert": (0.9, 0.05),
@@ -92,18 +94,21 @@ def run_method(method, gold, chunks, files, config, first, rounds, min_confidenc
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--files", type=int, default=200)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--lines", type=int, default=50, help="lines per chunk")
-    p.add_argument("--rounds", type=int, default=3, help="aggregation rounds (re-issuing unresolved tasks)")
-    p.add_argument("--workers", type=int, default=60)
-    p.add_argument("--quiz-questions", type=int, default=20)
-    p.add_argument("--labelings-per-chunk", type=int, default=1, help="labelings per task (>1: consensus)")
-    p.add_argument("--min-confidence", default="0.5", help="comma-separated acceptance thresholds on P(correct)")
+    p.add_argument("--files", type=positive_int, default=200, help="generated files (default %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the files and the crowd (default %(default)s)")
+    p.add_argument("--lines", type=positive_int, default=50, help="lines per chunk (default %(default)s)")
+    p.add_argument("--rounds", type=positive_int, default=3, help="aggregation rounds, re-issuing unresolved tasks (default %(default)s)")
+    p.add_argument("--workers", type=positive_int, default=60, help="simulated crowd workers; at least --labelings-per-chunk + 5 (default %(default)s)")
+    p.add_argument("--quiz-questions", type=positive_int, default=20, help="quiz questions per worker, for the wmv skills (default %(default)s)")
+    p.add_argument("--labelings-per-chunk", type=positive_int, default=1, help="labelings per task, >1: consensus (default %(default)s)")
+    p.add_argument("--min-confidence", type=comma_list(fraction), default="0.5", help="comma-separated acceptance thresholds on P(correct)")
     p.add_argument("--methods", default="mv,wmv,wmv/eb,wawa,ds,glad",
                    help="comma-separated, from: " + ", ".join(METHODS) + " (wmv/eb: quiz skills shrunk, --quiz-questions)")
-    p.add_argument("--levels", default=",".join(LEVELS), help="comma-separated, from: " + ", ".join(LEVELS))
+    p.add_argument("--levels", type=comma_list(choices=list(LEVELS)), default=",".join(LEVELS), help="comma-separated, from: " + ", ".join(LEVELS))
     args = p.parse_args()
+    needed = args.labelings_per_chunk + CrowdConfig.max_votes  # each task takes distinct workers
+    if args.workers < needed:
+        p.error(f"--workers {args.workers}: give at least --labelings-per-chunk + {CrowdConfig.max_votes} = {needed}")
     warnings.filterwarnings("ignore")  # pandas 3 warnings from crowd-kit's EM methods (NOTES.md)
 
     gold, source = load_gold(args.files, args.seed)
@@ -113,14 +118,14 @@ def main() -> None:
     print(f"gold: {len(gold)} files from {source}, {n_spans} spans, {len(chunks)} chunks x 7 projects")
     print(f"{'level':<10} {'skill':>5} {'spam':>5} {'method':<10} {'P':>6} {'R':>6} {'F1':>6} "
           f"{'unres':>5} {'labelings':>9} {'votes':>6} {'sec':>5}")
-    for level in args.levels.split(","):
+    for level in args.levels:
         mean_skill, spammers = LEVELS[level]
         config = CrowdConfig(workers=args.workers, mean_skill=mean_skill, spammers=spammers,
                              quiz_questions=args.quiz_questions, labelings_per_chunk=args.labelings_per_chunk,
                              seed=args.seed)
         first = simulate(gold, files, config)
         f1s = {}
-        for method, conf in [(m, float(c)) for c in args.min_confidence.split(",") for m in args.methods.split(",")]:
+        for method, conf in [(m, c) for c in args.min_confidence for m in args.methods.split(",")]:
             t0 = time.perf_counter()
             records, summary, n_labelings = run_method(method, gold, chunks, files, config, first, args.rounds, conf)
             score = span_f1(gold, records)
@@ -129,11 +134,11 @@ def main() -> None:
                   f"{score['recall']:>6.3f} {score['f1']:>6.3f} {summary['chunk_projects']['unresolved']:>5} "
                   f"{n_labelings:>9} {summary['votes']['read']:>6} {time.perf_counter() - t0:>5.1f}", flush=True)
         best = max(f1s, key=f1s.get)
-        baseline = f"mv@{float(args.min_confidence.split(',')[0])}"
+        baseline = f"mv@{args.min_confidence[0]}"
         if baseline in f1s:
             print(f"{level}: best {best} F1 {f1s[best]:.3f} vs plain {baseline} {f1s[baseline]:.3f} "
                   f"({f1s[best] - f1s[baseline]:+.3f})", flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

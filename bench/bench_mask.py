@@ -28,26 +28,30 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from benchcli import existing_dir, existing_file, guard, positive_int  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--files", type=int, default=120, help="generated files in the corpus (default 120)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--layers", type=int, default=4)
-    p.add_argument("--hidden", type=int, default=256)
-    p.add_argument("--heads", type=int, default=4)
-    p.add_argument("--max-length", type=int, default=512, help="window length in tokens")
+    p.add_argument("--files", type=positive_int, default=120, help="generated files in the corpus (default 120)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the generated corpus and the random model (default %(default)s)")
+    p.add_argument("--layers", type=positive_int, default=4, help="random BERT layers (default %(default)s)")
+    p.add_argument("--hidden", type=positive_int, default=256, help="random BERT hidden size, a multiple of --heads (default %(default)s)")
+    p.add_argument("--heads", type=positive_int, default=4, help="random BERT attention heads (default %(default)s)")
+    p.add_argument("--max-length", type=positive_int, default=512, help="window length in tokens")
     p.add_argument("--stride", type=int, default=64, help="tokens shared by consecutive windows")
     p.add_argument("--gpu-size", action="store_true", help="StarEncoder size: 12 layers, 768 hidden, 12 heads, 1024 positions")
     p.add_argument("--device", default="auto", help="auto | cpu | cuda")
-    p.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"])
-    p.add_argument("--max-tokens-per-batch", type=int, default=None, help="default: the detector's (4096 on CPU, 16384 on GPU)")
-    p.add_argument("--tokenize-workers", type=int, default=None, help="default: 1 thread; 4 processes with --gpu-size")
+    p.add_argument("--dtype", default="auto", choices=["auto", "float32", "bfloat16", "float16"],
+                   help="the detector's dtype on a GPU (default %(default)s)")
+    p.add_argument("--max-tokens-per-batch", type=positive_int, default=None, help="default: the detector's (4096 on CPU, 16384 on GPU)")
+    p.add_argument("--tokenize-workers", type=positive_int, default=None, help="default: 1 thread; 4 processes with --gpu-size")
     p.add_argument("--tokenize-processes", action="store_true", help="tokenize in spawned processes (default with --gpu-size)")
-    p.add_argument("--pipeline-batch-sizes", type=int, nargs="+", default=[1, 8, 32],
+    p.add_argument("--pipeline-batch-sizes", type=positive_int, nargs="+", default=[1, 8, 32],
                    help="batch sizes to time the transformers pipeline with; the fastest is the baseline")
-    p.add_argument("--parts", type=int, default=4, help="corpus slices the engines take turns on")
+    p.add_argument("--parts", type=positive_int, default=4, help="corpus slices the engines take turns on")
     p.add_argument("--warmup", default="corpus", choices=["corpus", "short"],
                    help="corpus (default): each engine first runs the whole corpus untimed, so kernels for every "
                         "batch shape are built, as in a long masking job; short: only the first 4 texts (cold start)")
@@ -56,8 +60,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="codepii variants to time (int8 and bf16 only on CPU)")
     p.add_argument("--pipeline-dtype", default="float32", choices=["float32", "bfloat16"],
                    help="the pipeline's weights (bfloat16: the same number format as codepii's quantize=bf16)")
-    p.add_argument("--model", help="a trained codepii model dir instead of a random BERT")
-    p.add_argument("--gold", nargs="*", default=[], help="gold JSONL files to score each codepii variant on (F1)")
+    p.add_argument("--model", type=existing_dir, help="a trained codepii model dir instead of a random BERT")
+    p.add_argument("--gold", type=existing_file, nargs="*", default=[], help="gold JSONL files to score each codepii variant on (F1)")
     p.add_argument("--json", help="also write the figures to this JSON file")
     args = p.parse_args(argv)
     if args.gpu_size:
@@ -277,4 +281,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    guard(main)

@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from benchcli import guard, positive_int
+
 TEMPLATE = """# Maintainer: {name} <{email}>
 import requests
 
@@ -102,9 +104,9 @@ def run_child(input_path: str, output_dir: str, batch_rows: int) -> dict:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rows", type=int, default=1000, help="rows of the small shard (the large one has 10x)")
-    p.add_argument("--format", choices=["parquet", "jsonl", "jsonl.zst"], default="parquet")
-    p.add_argument("--batch-rows", type=int, default=256)
+    p.add_argument("--rows", type=positive_int, default=1000, help="rows of the small shard (the large one has 10x)")
+    p.add_argument("--format", choices=["parquet", "jsonl", "jsonl.zst"], default="parquet", help="shard format (default %(default)s)")
+    p.add_argument("--batch-rows", type=positive_int, default=256, help="rows per record batch of the engine (default %(default)s)")
     p.add_argument("--measure", nargs=2, metavar=("INPUT", "OUTPUT"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.measure:
@@ -124,4 +126,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

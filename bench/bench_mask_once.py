@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchcli import guard, positive_int
+
 
 def make(folder: str, shards: int, rows: int, wide: bool) -> None:
     sys.path.insert(0, str(Path(__file__).parent))
@@ -55,10 +57,10 @@ def main() -> None:
     p.add_argument("folder", help="folder of Parquet shards")
     p.add_argument("overrides", nargs="*", help="MaskConfig key=value overrides, e.g. arrow_batches=false")
     p.add_argument("--make", action="store_true", help="write the shards into the folder and exit")
-    p.add_argument("--shards", type=int, default=8)
-    p.add_argument("--rows", type=int, default=12000, help="rows per shard (~1.2 KB of text each)")
-    p.add_argument("--wide", action="store_true", help="with 20 metadata columns like The Stack v2's")
-    p.add_argument("--label", default="run")
+    p.add_argument("--shards", type=positive_int, default=8, help="with --make: shards to write (default %(default)s)")
+    p.add_argument("--rows", type=positive_int, default=12000, help="with --make: rows per shard, ~1.2 KB of text each (default %(default)s)")
+    p.add_argument("--wide", action="store_true", help="with --make: 20 metadata columns like The Stack v2's")
+    p.add_argument("--label", default="run", help="name printed before the figures (default %(default)s)")
     args = p.parse_args()
     os.environ.setdefault("CODEPII_PROGRESS", "0")
     if args.make:
@@ -68,4 +70,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

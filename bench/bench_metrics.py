@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import tempfile
 import time
 
@@ -20,6 +19,8 @@ from codepii.labels import MAIN_CATEGORIES
 from codepii.metrics import index_gold, iter_rows, score_predictions, span_metrics, threshold_sweep
 from codepii.report import metrics_json
 from codepii.report_html import render_html
+
+from benchcli import guard, nonneg_int, positive_int
 
 CATEGORIES = MAIN_CATEGORIES + ("NAME_LICENSE", "EMAIL_EXAMPLE", "AMBIGUOUS")
 
@@ -56,9 +57,9 @@ def make_file(rng: random.Random, index: int, n_spans: int) -> tuple[dict, dict]
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--files", type=int, default=1000)
-    p.add_argument("--spans-per-file", type=int, default=10)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--files", type=positive_int, default=1000, help="generated files (default %(default)s)")
+    p.add_argument("--spans-per-file", type=nonneg_int, default=10, help="gold spans per file (default %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the files and predictions (default %(default)s)")
     p.add_argument("--keep", metavar="DIR", help="also write gold.jsonl and pred.jsonl to DIR (to time eval/eval.py)")
     args = p.parse_args()
     rng = random.Random(args.seed)
@@ -87,9 +88,9 @@ def main() -> int:
     print(f"aggregate metrics: {t2 - t1:.3f} s")
     print(f"TOTAL scoring (target < 10 s): {t2 - t0:.3f} s   micro overlap F1 {metrics['overlap']['micro']['f1']:.3f}")
     print(f"threshold sweep (21 thresholds): {t3 - t2:.3f} s")
-    print(f"HTML report (50 files shown, {len(page) / 1e6:.1f} MB): {t4 - t3:.3f} s")
+    print(f"HTML report ({min(50, args.files)} files shown, {len(page) / 1e6:.1f} MB): {t4 - t3:.3f} s")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    guard(main)

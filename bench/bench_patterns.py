@@ -34,6 +34,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from realcode import RESERVED, build_real_code  # noqa: E402
+from benchcli import existing_file, guard, nonneg_float, positive_int  # noqa: E402
 
 # An RFC 5322-style address (dot-atom local part, dotted domain) and a dotted quad of 0-255.
 BASELINE_EMAIL = re.compile(
@@ -46,13 +47,14 @@ CATS = ("EMAIL", "IP_ADDRESS", "KEY", "PASSWORD", "micro")
 
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--files", type=int, default=423, help="generated files (default 423, about 1.6 MB)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--real-dev", help="real-dev gold records (JSONL); skipped when not given or missing")
-    p.add_argument("--large-mb", type=float, default=0, help="also a real-code corpus of this many MB (e.g. 50)")
-    p.add_argument("--cache-dir", default=os.path.join(os.path.expanduser("~"), ".cache", "codepii", "bench"))
+    p.add_argument("--files", type=positive_int, default=423, help="generated files (default 423, about 1.6 MB)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the generated files (default %(default)s)")
+    p.add_argument("--real-dev", type=existing_file, help="real-dev gold records (JSONL); skipped when not given")
+    p.add_argument("--large-mb", type=nonneg_float, default=0, help="also a real-code corpus of this many MB (e.g. 50)")
+    p.add_argument("--cache-dir", default=os.path.join(os.path.expanduser("~"), ".cache", "codepii", "bench"),
+                   help="where the --large-mb corpus is built once (default %(default)s)")
     p.add_argument("--reserved", default=RESERVED, help="packages the real-code corpus leaves out")
-    p.add_argument("--repeats", type=int, default=3, help="timed passes per system; the best counts")
+    p.add_argument("--repeats", type=positive_int, default=3, help="timed passes per system; the best counts")
     p.add_argument("--json", help="also write the figures to this JSON file")
     return p.parse_args(argv)
 
@@ -161,11 +163,9 @@ def main(argv=None) -> int:
 
     named = systems()
     corpora = [("generated code", list(generate(args.files, args.seed)), True)]
-    if args.real_dev and os.path.exists(args.real_dev):
+    if args.real_dev:
         with open(args.real_dev, encoding="utf-8") as f:
             corpora.append(("real-dev", [json.loads(line) for line in f], True))
-    elif args.real_dev:
-        print(f"{args.real_dev} is missing: real-dev skipped (build it with ../shared/data/real-dev/build_real.py)")
     if args.large_mb:
         corpora.append((f"real code ({args.large_mb:g} MB)", build_real_code(args.large_mb, args.cache_dir, args.reserved), False))
     results = {name: run_corpus(name, recs, named, args.repeats, gold) for name, recs, gold in corpora}
@@ -176,4 +176,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    guard(main)

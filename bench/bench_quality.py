@@ -43,6 +43,8 @@ import sys
 import sysconfig
 import time
 
+from benchcli import existing_dir, existing_file, guard, nonneg_int, positive_float, positive_int
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The shared data (gitleaks cases, the real-dev manifest) beside the checkout; CODEPII_SHARED_DATA elsewhere.
 SHARED = os.environ.get("CODEPII_SHARED_DATA", os.path.join(ROOT, "..", "shared", "data"))
@@ -261,24 +263,26 @@ def run_ingredients(out: str, paths: dict[str, str], first: str, devs: list[str]
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default=os.path.join(ROOT, "runs", "bench-quality"))
-    ap.add_argument("--config", default="configs/train/minilm.yaml")
-    ap.add_argument("--train-files", type=int, default=2000)
-    ap.add_argument("--dev-files", type=int, default=300)
-    ap.add_argument("--test-files", type=int, default=300)
-    ap.add_argument("--first-steps", type=int, default=250, help="steps of the first model (synth only)")
-    ap.add_argument("--final-steps", type=int, default=350, help="further steps of the final model on all ingredients")
+    ap.add_argument("--out", default=os.path.join(ROOT, "runs", "bench-quality"), help="work directory; every step is cached there (default %(default)s)")
+    ap.add_argument("--config", default="configs/train/minilm.yaml", help="train/train.py config of both models (default %(default)s; needs make minilm)")
+    ap.add_argument("--train-files", type=positive_int, default=2000, help="generated training files (default %(default)s)")
+    ap.add_argument("--dev-files", type=positive_int, default=300, help="generated dev files, for calibration (default %(default)s)")
+    ap.add_argument("--test-files", type=positive_int, default=300, help="generated test files, set (a) (default %(default)s)")
+    ap.add_argument("--first-steps", type=positive_int, default=250, help="steps of the first model, synth only (default %(default)s)")
+    ap.add_argument("--final-steps", type=positive_int, default=350, help="further steps of the final model on all ingredients (default %(default)s)")
     ap.add_argument("--use", default="synth,weak,pseudo", help="ingredients of the final model (comma-separated)")
-    ap.add_argument("--pseudo-max-mb", type=float, default=2.0, help="MB of corpus text pseudo-labeled (a fixed sample)")
-    ap.add_argument("--pseudo-max-file-kb", type=float, default=40.0, help="larger corpus files are not pseudo-labeled")
-    ap.add_argument("--weak-window-lines", type=int, default=3, help="weak-label windows for the '+ weak' row")
-    ap.add_argument("--real-dev", help="a built real-dev.jsonl (default: build it into --out)")
-    ap.add_argument("--manifest", help="corpus manifest (default: the committed data/corpus/manifest.jsonl)")
+    ap.add_argument("--pseudo-max-mb", type=positive_float, default=2.0, help="MB of corpus text pseudo-labeled (a fixed sample)")
+    ap.add_argument("--pseudo-max-file-kb", type=positive_float, default=40.0, help="larger corpus files are not pseudo-labeled")
+    ap.add_argument("--weak-window-lines", type=nonneg_int, default=3, help="weak-label windows for the '+ weak' row")
+    ap.add_argument("--real-dev", type=existing_file, help="a built real-dev.jsonl (default: build it into --out)")
+    ap.add_argument("--manifest", type=existing_file, help="corpus manifest (default: the committed data/corpus/manifest.jsonl)")
     ap.add_argument("--cache", default=os.path.expanduser("~/.cache/codepii-bench"), help="real-dev download cache")
     ap.add_argument("--ingredients", action="store_true", help="also train and table one row per ingredient")
-    ap.add_argument("--model", help="score this model dir instead of training one")
+    ap.add_argument("--model", type=existing_dir, help="score this model dir instead of training one")
     ap.add_argument("--train-args", nargs="*", default=[], help="extra key=value overrides for train/train.py")
     args = ap.parse_args()
+    if not os.path.isfile(os.path.join(ROOT, args.config)):
+        ap.error(f"--config {args.config}: no such file (a path in the checkout, e.g. configs/train/tiny.yaml)")
     args.use = tuple(u.strip() for u in args.use.split(","))
     if not set(args.use) <= {"synth", "weak", "pseudo"} or "synth" not in args.use:
         ap.error("--use: synth plus any of weak, pseudo")
@@ -322,4 +326,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

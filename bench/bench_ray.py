@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_mask_memory import write_shard  # noqa: E402
+from benchcli import guard, nonneg_float, positive_int  # noqa: E402
 
 
 def digest(out: Path) -> str:
@@ -134,17 +135,18 @@ def write_real_shards(folder: Path, shards: int, megabytes: float, cache_dir: st
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--shards", type=int, default=4)
-    p.add_argument("--rows", type=int, default=300, help="rows per shard (~1.2 KB each)")
-    p.add_argument("--num-cpus", type=int, default=2, help="CPUs of the local Ray instance")
+    p.add_argument("--shards", type=positive_int, default=4, help="Parquet shards (default %(default)s)")
+    p.add_argument("--rows", type=positive_int, default=300, help="rows per shard (~1.2 KB each)")
+    p.add_argument("--num-cpus", type=positive_int, default=2, help="CPUs of the local Ray instance")
     p.add_argument("--no-ray", action="store_true", help="only the local executors")
     p.add_argument("--dicts", action="store_true",
                    help="also run the row-dict path (arrow_batches=false), alternating with the Arrow path")
-    p.add_argument("--repeats", type=int, default=1, help="with --dicts: runs of each path (best is reported)")
+    p.add_argument("--repeats", type=positive_int, default=1, help="with --dicts: runs of each path (best is reported)")
     p.add_argument("--wide", action="store_true", help="rows with 20 metadata columns like The Stack v2's")
-    p.add_argument("--real-mb", type=float, default=0,
+    p.add_argument("--real-mb", type=nonneg_float, default=0,
                    help="shards of this many MB of real code (bench/realcode.py, one file per row) instead of --rows")
-    p.add_argument("--cache-dir", default=os.path.join(os.path.expanduser("~"), ".cache", "codepii", "bench"))
+    p.add_argument("--cache-dir", default=os.path.join(os.path.expanduser("~"), ".cache", "codepii", "bench"),
+                   help="where the --real-mb corpus is built once (default %(default)s)")
     args = p.parse_args()
     os.environ.setdefault("CODEPII_PROGRESS", "0")
 
@@ -178,4 +180,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

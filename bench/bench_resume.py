@@ -21,6 +21,7 @@ from codepii.config import load_config  # noqa: E402
 from codepii.io import iter_jsonl_batches, write_records  # noqa: E402
 from codepii.mask.config import MaskConfig  # noqa: E402
 from codepii.mask.executor import LocalExecutor  # noqa: E402
+from benchcli import guard, positive_int  # noqa: E402
 
 
 def make_inputs(root: str, shards: int, rows: int) -> int:
@@ -42,8 +43,8 @@ def best_of(n: int, fn) -> float:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--shards", type=int, default=8)
-    p.add_argument("--rows", type=int, default=4000)
+    p.add_argument("--shards", type=positive_int, default=8, help="JSONL shards (default %(default)s)")
+    p.add_argument("--rows", type=positive_int, default=4000, help="rows per shard (default %(default)s)")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         inputs, out = os.path.join(tmp, "in"), os.path.join(tmp, "out")
@@ -74,4 +75,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

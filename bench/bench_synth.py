@@ -17,12 +17,14 @@ import time
 from codepii.io import write_records
 from codepii.synth import compute_stats, generate
 
+from benchcli import existing_dir, guard, positive_int
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--files", type=int, default=10_000)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--carriers", help="folder of real source files (the --carriers mode)")
+    ap.add_argument("--files", type=positive_int, default=10_000, help="files to generate (default %(default)s)")
+    ap.add_argument("--seed", type=int, default=0, help="random seed (default %(default)s)")
+    ap.add_argument("--carriers", type=existing_dir, help="folder of real source files (the --carriers mode)")
     ap.add_argument("--out", help="JSONL file to write (default: a temp file, deleted)")
     args = ap.parse_args()
 
@@ -47,4 +49,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

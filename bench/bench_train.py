@@ -13,16 +13,18 @@ from __future__ import annotations
 import argparse
 import time
 
+from benchcli import guard, nonneg_int, positive_int
+
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--files", type=int, default=200, help="synth files to generate (long_fraction as in codepii synth)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-length", type=int, default=256, help="tokens per window")
-    p.add_argument("--stride", type=int, default=32)
-    p.add_argument("--batch", type=int, default=16, help="windows per batch")
-    p.add_argument("--steps", type=int, default=30, help="timed optimizer steps per mode (after 3 warm-up steps)")
-    p.add_argument("--device", default="cpu")
+    p.add_argument("--files", type=positive_int, default=200, help="synth files to generate, long_fraction as in codepii synth (default %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the files, the model and the batches (default %(default)s)")
+    p.add_argument("--max-length", type=positive_int, default=256, help="tokens per window (default %(default)s)")
+    p.add_argument("--stride", type=nonneg_int, default=32, help="tokens shared by consecutive windows (default %(default)s)")
+    p.add_argument("--batch", type=positive_int, default=16, help="windows per batch (default %(default)s)")
+    p.add_argument("--steps", type=positive_int, default=30, help="timed optimizer steps per mode (after 3 warm-up steps)")
+    p.add_argument("--device", default="cpu", help="torch device (default %(default)s)")
     return p.parse_args()
 
 
@@ -79,4 +81,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

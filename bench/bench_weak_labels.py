@@ -26,6 +26,8 @@ from codepii.labels import main_category
 from codepii.metrics import score_file, span_metrics
 from codepii.io import read_gold
 
+from benchcli import existing_file, guard
+
 CATS = ("NAME", "EMAIL", "USERNAME")
 
 
@@ -94,9 +96,11 @@ def fmt(x):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--gold", default="/work/cache/real-dev.jsonl")
+    ap.add_argument("--gold", type=existing_file, default="/work/cache/real-dev.jsonl",
+                    help="real-dev gold records, built by ../shared/data/real-dev/build_real.py (default %(default)s)")
     ap.add_argument("--cache", default="~/.cache/codepii-real", help="folder of real-dev's sdists")
-    ap.add_argument("--manifest", default=str(shared_data_dir() / "real-dev" / "manifest.jsonl"))
+    ap.add_argument("--manifest", type=existing_file, default=str(shared_data_dir() / "real-dev" / "manifest.jsonl"),
+                    help="real-dev's manifest of packages (default %(default)s)")
     ap.add_argument("--show-errors", action="store_true", help="print every false positive of the 'all' row")
     args = ap.parse_args()
     files, targets = load(args)
@@ -119,4 +123,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    guard(main)

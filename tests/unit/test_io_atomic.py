@@ -7,6 +7,7 @@ import fsspec
 import pytest
 
 from codepii.config import save_config
+from codepii.errors import CodepiiError
 from codepii.io import AtomicFile, atomic_open, remove_stale_temps, sha256_of, write_json, write_text
 from codepii.io.atomic import temp_name
 
@@ -76,3 +77,15 @@ def test_a_file_where_a_directory_must_be_is_one_error(tmp_path):
     with pytest.raises(RecordError, match=r"afile/x/m.json: cannot create its directory: .*afile is a file"):
         write_json(str(tmp_path / "afile" / "x" / "m.json"), {})
     assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_a_file_never_replaces_a_directory(tmp_path):
+    # `eval.py --report DIR` once deleted DIR and everything in it and left the report there.
+    target = tmp_path / "outputs"
+    target.mkdir()
+    (target / "gold.jsonl").write_text("{}\n")
+    with pytest.raises(CodepiiError, match="is a directory"):
+        write_text(str(target), "report")
+    with pytest.raises(CodepiiError, match="is a directory"):
+        AtomicFile(str(target))
+    assert listing(target) == ["gold.jsonl"] and listing(tmp_path) == ["outputs"]

@@ -17,7 +17,7 @@ import shutil
 import uuid
 from typing import Any, Iterator, Mapping
 
-from ..errors import RecordError
+from ..errors import CodepiiError, RecordError
 from ..faults import fault
 from .paths import is_url, local_path, url_fs
 
@@ -52,6 +52,12 @@ def fsync_dir(path: str) -> None:
         os.close(fd)
 
 
+def refuse_directory(final: str) -> None:
+    """A file must not take a directory's name: the rename would first delete the directory."""
+    if not is_url(final) and os.path.isdir(local_path(final)):
+        raise CodepiiError(f"{final}: is a directory; give a file name (e.g. {os.path.join(final, 'out')})")
+
+
 def atomic_move(tmp: str, final: str, fault_point: str | None = None) -> None:
     """Rename ``tmp`` over ``final``: atomic locally, a copy then a delete on object stores.
     ``fault_point`` fires between the two halves (see codepii.faults)."""
@@ -62,6 +68,8 @@ def atomic_move(tmp: str, final: str, fault_point: str | None = None) -> None:
         fs.rm(tmp, recursive=True)
         return
     tmp, final = local_path(tmp), local_path(final)
+    if not os.path.isdir(tmp):
+        refuse_directory(final)
     if os.path.isdir(final):
         shutil.rmtree(final)  # a directory (saved HF dataset) cannot be renamed over another
     os.replace(tmp, final)
@@ -109,6 +117,7 @@ class AtomicFile:
         self.final = final
         self.tmp = temp_name(final)
         self.faults = dict(faults or {})
+        refuse_directory(final)
         makedirs_for(final)
         if is_url(final):
             fs, _ = url_fs(final)
