@@ -105,6 +105,9 @@ def require_text_type(path: str, column: str, hint: str = "") -> None:
     schema = read_parquet_schema(path) if fmt == "parquet" else read_hf_schema(path)
     if column not in schema.names:
         return
+    if schema.names.count(column) > 1:  # Parquet allows it; which one to mask cannot be told
+        raise MissingColumnError(f"{path}: {schema.names.count(column)} columns named {column!r}; rename one so that "
+                                 "text_column names one column")
     tp = schema.field(column).type
     textual = (pa.types.is_string, pa.types.is_large_string, pa.types.is_binary, pa.types.is_large_binary,
                pa.types.is_null)
