@@ -39,3 +39,30 @@ def test_a_damaged_saved_dataset_is_a_one_line_error(tmp_path):
         f.unlink()
     with pytest.raises(RecordError, match=r"d: cannot read the saved HF dataset \(\w+\)"):
         load_hf_dataset(str(tmp_path / "d"))
+
+
+def test_the_dataset_card_fields_and_the_split_name_are_kept(tmp_path):
+    """dataset_info.json's description, citation, homepage and license (a code dataset's license matters) were
+    dropped: the output's was rebuilt from its features alone. Sizes and split counts are not carried (rows
+    may be rejected)."""
+    info = datasets.DatasetInfo(description="my code", citation="@misc{x}", homepage="https://h.example",
+                                license="apache-2.0", features=FEATURES, dataset_name="stack-x", config_name="py")
+    rows = {"id": [1, 2], "content": ["mail jane.roe@corp.example.io", None], "label": [0, 1]}
+    datasets.Dataset.from_dict(rows, features=FEATURES, info=info, split="train").save_to_disk(str(tmp_path / "in" / "a"))
+    assert mask(tmp_path).results[0].manifest.rows_out == 1
+    out = load_hf_dataset(str(tmp_path / "out" / "a"))
+    kept = ("description", "citation", "homepage", "license", "dataset_name", "config_name")
+    assert {k: getattr(out.info, k) for k in kept} == {k: getattr(info, k) for k in kept}
+    assert out.split == "train" and out.features["label"] == FEATURES["label"] and "pii" in out.features
+    assert out.info.splits is None and out.info.dataset_size is None
+
+
+def test_the_output_bytes_do_not_change_between_runs(tmp_path):
+    """state.json's fingerprint was random: two runs wrote different bytes for the same input."""
+    datasets.Dataset.from_dict({"id": [1], "content": ["a"], "label": [0]}, features=FEATURES).save_to_disk(
+        str(tmp_path / "in" / "a"))
+    mask(tmp_path)
+    first = {p.name: p.read_bytes() for p in (tmp_path / "out" / "a").iterdir()}
+    (tmp_path / "out" / "_manifests" / "a.json").unlink()
+    mask(tmp_path)
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out" / "a").iterdir()} == first
