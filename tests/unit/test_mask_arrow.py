@@ -196,3 +196,19 @@ def test_two_text_columns_of_one_name_stop_the_run_before_any_output(tmp_path):
     assert not (tmp_path / "out").exists()
     with pytest.raises(RecordError, match="a.parquet: 2 columns named 'content'; rename one"):  # the task's own check
         open_reader(str(tmp_path / "in" / "a.parquet"), 4, arrow_text_column="content")
+
+
+@pytest.mark.parametrize("encode", ["dictionary", "string_view"])
+def test_a_dictionary_or_view_text_column_is_text(tmp_path, encode):
+    """pandas categoricals and pq.read_table(read_dictionary=...) write dictionary<string>; pyarrow has string_view:
+    both were refused as 'not text (its text columns: none)'. They are masked and written as string."""
+    tbl = table(10)
+    column = tbl.column("content").combine_chunks()
+    column = column.dictionary_encode() if encode == "dictionary" else column.cast(pa.string_view())
+    tbl = tbl.set_column(1, "content", column)
+    result = mask(tmp_path, tbl)
+    assert result.status == "done" and result.manifest.rows_out == sum(accepted(10))
+    out = pq.read_table(tmp_path / "out" / "a.parquet")
+    assert out.schema.field("content").type == pa.string()
+    plain = mask(tmp_path, table(10), name="plain")
+    assert out.equals(pq.read_table(tmp_path / "plain" / "a.parquet")) and plain.manifest.counts == result.manifest.counts
