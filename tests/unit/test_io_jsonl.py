@@ -124,3 +124,14 @@ def test_a_json_array_file_is_refused_before_any_output_and_says_what_it_is(tmp_
     assert SECRET not in str(exc.value)
     with pytest.raises(RecordError, match=r"data.json line 1 \(byte 0\): .*looks like a JSON array"):
         list(iter_jsonl_batches(str(p)))
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz", ".zst"])
+def test_a_utf8_bom_before_the_first_line_is_not_part_of_it(tmp_path, suffix):
+    """Notepad and PowerShell's UTF8 encoding start files with a BOM: the first row is a row, not a bad line."""
+    data = b'\xef\xbb\xbf{"id": 1, "content": "a"}\n{"id": 2, "content": "\xef\xbb\xbfb"}\n'
+    raw = {"": data, ".gz": gzip.compress(data), ".zst": zstandard.ZstdCompressor().compress(data)}[suffix]
+    p = tmp_path / f"x.jsonl{suffix}"
+    p.write_bytes(raw)
+    assert list(iter_jsonl_lines(str(p))) == [(1, {"id": 1, "content": "a"}), (2, {"id": 2, "content": "\ufeffb"})]
+    assert shard_columns(str(p)) == ["id", "content"]

@@ -166,3 +166,49 @@ def test_saved_hf_datasets_take_the_arrow_path_with_the_same_rows(tmp_path, monk
     assert arrow.equals(dicts) and arrow.num_rows == sum(accepted(11))
     assert arrow.column("blob").equals(tbl.filter(pa.array(accepted(11))).column("blob"))
     assert all(SECRET not in (t or "") for t in arrow.column("content").to_pylist())
+
+
+def test_columns_with_the_same_name_pass_through_or_fail_the_shard_never_merged(tmp_path):
+    """Parquet allows two columns of one name: the Arrow path writes both as they were; a row dict can hold only one,
+    so the row-dict path fails the shard naming them instead of writing one column's values into both."""
+    tbl = pa.Table.from_arrays([pa.array(["a", "b", "c"]), pa.array([f"mail {SECRET}", None, "x"]),
+                                pa.array([1, 2, 3])], names=["id", "content", "id"])
+    arrow = mask(tmp_path, tbl, name="arrow")
+    assert arrow.status == "done" and (arrow.manifest.rows_out, arrow.manifest.rows_rejected) == (2, 1)
+    out = pq.ParquetFile(tmp_path / "arrow" / "a.parquet").read()
+    assert out.column_names == ["id", "content", "id", "pii"]
+    assert out.column(0).to_pylist() == ["a", "c"] and out.column(2).to_pylist() == [1, 3]
+    rejects = [json.loads(line) for line in open(arrow.manifest.rejects, encoding="utf-8")]
+    assert rejects == [{"row": 1, "id": "b", "reason": "text is null"}]  # the first column of the id name
+    dicts = mask(tmp_path, tbl, "arrow_batches=false", name="dicts")
+    assert dicts.status == "failed" and "a.parquet: 2 columns named 'id'" in dicts.error
+    assert not (tmp_path / "dicts" / "a.parquet").exists()
+
+
+def test_two_text_columns_of_one_name_stop_the_run_before_any_output(tmp_path):
+    from codepii.errors import RecordError
+    from codepii.io.shards import open_reader
+
+    tbl = pa.Table.from_arrays([pa.array(["a"]), pa.array([f"mail {SECRET}"]), pa.array(["y"])],
+                               names=["id", "content", "content"])
+    with pytest.raises(RecordError, match="a.parquet: 2 columns named 'content'; rename one"):
+        mask(tmp_path, tbl)
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(RecordError, match="a.parquet: 2 columns named 'content'; rename one"):  # the task's own check
+        open_reader(str(tmp_path / "in" / "a.parquet"), 4, arrow_text_column="content")
+
+
+@pytest.mark.parametrize("encode", ["dictionary", "string_view"])
+def test_a_dictionary_or_view_text_column_is_text(tmp_path, encode):
+    """pandas categoricals and pq.read_table(read_dictionary=...) write dictionary<string>; pyarrow has string_view:
+    both were refused as 'not text (its text columns: none)'. They are masked and written as string."""
+    tbl = table(10)
+    column = tbl.column("content").combine_chunks()
+    column = column.dictionary_encode() if encode == "dictionary" else column.cast(pa.string_view())
+    tbl = tbl.set_column(1, "content", column)
+    result = mask(tmp_path, tbl)
+    assert result.status == "done" and result.manifest.rows_out == sum(accepted(10))
+    out = pq.read_table(tmp_path / "out" / "a.parquet")
+    assert out.schema.field("content").type == pa.string()
+    plain = mask(tmp_path, table(10), name="plain")
+    assert out.equals(pq.read_table(tmp_path / "plain" / "a.parquet")) and plain.manifest.counts == result.manifest.counts

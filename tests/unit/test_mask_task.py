@@ -112,3 +112,15 @@ def test_resume_trusts_a_finished_shard_only_when_its_sha256_matches(tmp_path):
     assert [r.status for r in run(tmp_path, "verify=size").results] == ["skipped", "skipped"]  # the cheap check
     assert [r.status for r in run(tmp_path).results] == ["done", "skipped"]
     assert (tmp_path / "out" / "a.jsonl").read_bytes() == clean
+
+
+def test_pii_offsets_are_python_string_offsets_of_the_original_text(tmp_path):
+    """docs/mask.md: code points, so astral characters (an emoji is 4 UTF-8 bytes, 2 UTF-16 units) before a span,
+    CRLF and spans at the very start and end or touching each other all slice the original text."""
+    texts = [f"\U0001F600\U0001F600 {SECRET}\r\n\U0001F600 10.0.0.7", f"{SECRET},{SECRET}", SECRET]
+    write_records(str(tmp_path / "in" / "a.jsonl"), [{"id": i, "content": t} for i, t in enumerate(texts)])
+    run(tmp_path)
+    out = read_records(str(tmp_path / "out" / "a.jsonl"))
+    got = [[(texts[r["id"]][p["start"]:p["end"]], p["category"]) for p in r["pii"]] for r in out]
+    assert got == [[(SECRET, "EMAIL"), ("10.0.0.7", "IP_ADDRESS")], [(SECRET, "EMAIL")] * 2, [(SECRET, "EMAIL")]]
+    assert out[0]["content"].startswith("\U0001F600\U0001F600 <EMAIL>\r\n\U0001F600 ")

@@ -12,13 +12,32 @@ def load_hf_dataset(path: str):
     import datasets
 
     try:
-        ds = datasets.load_from_disk(path)
+        ds = _empty_saved_dataset(path)  # (a Dataset of 0 rows is falsy)
+        if ds is None:
+            ds = datasets.load_from_disk(path)
     except (OSError, ValueError) as exc:
         raise RecordError(f"{path}: cannot read the saved HF dataset ({type(exc).__name__}); "
                           "point at a directory written by Dataset.save_to_disk") from None
     if isinstance(ds, datasets.DatasetDict):
         raise RecordError(f"{path}: a DatasetDict with splits {list(ds)}; point at one split's directory")
     return ds
+
+
+def _empty_saved_dataset(path: str):
+    """The 0-row dataset at ``path`` when it is one, else None: ``save_to_disk`` writes 0 rows without any
+    data file, and ``load_from_disk`` then fails on it (IndexError, datasets 5)."""
+    import json
+
+    import datasets
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(path)
+    state_path = root.rstrip("/") + "/state.json"
+    if not fs.isfile(state_path) or json.loads(fs.cat_file(state_path)).get("_data_files"):
+        return None
+    with fs.open(root.rstrip("/") + "/dataset_info.json", "rb") as f:
+        info = datasets.DatasetInfo.from_dict(json.load(f))
+    return datasets.Dataset.from_dict({name: [] for name in info.features}, features=info.features, info=info)
 
 
 def read_hf_schema(path: str):

@@ -19,6 +19,7 @@ DEFAULT_BATCH_ROWS = 1000
 Undecodable = Literal["escape", "reject"]
 # A first line opening a JSON array: a .json file written without lines=True (pandas, datasets to_json).
 ARRAY_HINT = "; the file looks like a JSON array: JSONL has one object per line (jq -c '.[]' FILE converts it)"
+UTF8_BOM = b"\xef\xbb\xbf"  # Notepad, PowerShell: a file-level mark, not part of the first record
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,8 @@ def iter_jsonl_lines(path: str, undecodable: Undecodable = "reject") -> Iterator
     try:
         with _open_decompressed(path) as f:
             for lineno, (offset, line) in enumerate(byte_lines(f), start=1):
+                if offset == 0 and line.startswith(UTF8_BOM):
+                    line = line[len(UTF8_BOM):]
                 if not line.strip():
                     continue
                 parsed = parse_line(line, undecodable)

@@ -94,6 +94,18 @@ def require_shard_columns(path: str, columns: Sequence[str], first_rows: int = D
         )
 
 
+def is_text_type(tp, binary: bool = False) -> bool:
+    """An Arrow type whose values are strings (``binary``: or bytes): plain, large, view or dictionary-encoded."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(tp):
+        tp = tp.value_type
+    kinds = [pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view]
+    if binary:
+        kinds += [pa.types.is_binary, pa.types.is_large_binary, pa.types.is_binary_view]
+    return any(is_kind(tp) for is_kind in kinds)
+
+
 def require_text_type(path: str, column: str, hint: str = "") -> None:
     """Parquet and saved HF datasets: ``column`` holds text (string or UTF-8 binary); else a
     MissingColumnError before any output (every row would be rejected). JSONL is checked row by row."""
@@ -105,10 +117,11 @@ def require_text_type(path: str, column: str, hint: str = "") -> None:
     schema = read_parquet_schema(path) if fmt == "parquet" else read_hf_schema(path)
     if column not in schema.names:
         return
+    if schema.names.count(column) > 1:  # Parquet allows it; which one to mask cannot be told
+        raise MissingColumnError(f"{path}: {schema.names.count(column)} columns named {column!r}; rename one so that "
+                                 "text_column names one column")
     tp = schema.field(column).type
-    textual = (pa.types.is_string, pa.types.is_large_string, pa.types.is_binary, pa.types.is_large_binary,
-               pa.types.is_null)
-    if not any(is_type(tp) for is_type in textual):
-        text_columns = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    if not is_text_type(tp, binary=True) and not pa.types.is_null(tp):
+        text_columns = [f.name for f in schema if is_text_type(f.type)]
         raise MissingColumnError(f"{path}: column {column!r} holds {tp}, not text (its text columns: "
                                  f"{', '.join(text_columns) or 'none'})" + (f"; {hint}" if hint else ""))

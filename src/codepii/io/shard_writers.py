@@ -17,12 +17,15 @@ from typing import Mapping, Sequence
 from ..errors import RecordError
 from .atomic import AtomicFile, atomic_move, remove, temp_name
 from .jsonl import json_line
-from .paths import is_url
+from .paths import is_url, sha256_of
 from .shards import MaskBatch
 from .writers import compressor
 
 SHARD_FAULTS = {"written": "after_temp_write", "synced": "after_fsync", "renaming": "inside_rename"}
 REJECTS_FAULTS = {"synced": "inside_rejects_commit"}
+# DatasetInfo fields a masked copy keeps; sizes, split counts and checksums describe the input, not it.
+CARD_FIELDS = ("description", "citation", "homepage", "license", "supervised_keys", "builder_name", "dataset_name",
+               "config_name", "version")
 
 
 def pii_type(with_hash: bool):
@@ -147,48 +150,67 @@ def masked_record(batch: MaskBatch, schema, text_column: str, pii_column: str):
 
     keep = batch.accepted()
     mask = None if len(keep) == len(batch) else pa.array([r is None for r in batch.reasons], pa.bool_())
+    # The input's columns by position, not name (Parquet allows two of one name), less an old pii column:
+    # output_schema's fields in the same order.
+    sources = [j for j, f in enumerate(batch.record.schema) if f.name != pii_column]
     arrays = []
-    for f in schema:
+    for j, f in zip(sources, schema):
         if f.name == text_column:
             arrays.append(pa.array([batch.masked[i] for i in keep], type=f.type))
-        elif f.name == pii_column:
-            arrays.append(pa.array([batch.pii[i] for i in keep], type=f.type))
         else:
-            column = batch.record.column(f.name)
+            column = batch.record.column(j)
             arrays.append(column if mask is None else column.filter(mask))
+    arrays.append(pa.array([batch.pii[i] for i in keep], type=schema.field(len(sources)).type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
 class HfShardWriter(ArrowShardWriter):
-    """A saved HF dataset: Arrow stream written as rows come, turned into a dataset dir on commit."""
+    """A saved HF dataset: Arrow stream written as rows come, turned into a dataset dir on commit, with the
+    ``source`` dataset's card fields (description, citation, homepage, license, names) and split."""
 
-    def __init__(self, final: str, schema):
+    def __init__(self, final: str, schema, source: str | None = None):
         import pyarrow as pa
 
         if is_url(final):
             raise RecordError(f"{final}: saved HF datasets are written to local directories only")
         super().__init__(final)
         self.schema = schema
+        self.source = source
         self._writer = pa.ipc.new_stream(self._raw, schema)
 
-    def commit(self) -> None:
+    def _dataset(self):
+        """The written rows as a Dataset: the source's card and split; a fingerprint from the bytes (it is
+        saved in state.json, so a random one made every run's output differ)."""
         import datasets
+        from datasets.table import MemoryMappedTable
 
+        from .hf import load_hf_dataset
+
+        src = load_hf_dataset(self.source) if self.source else None
+        card = {k: getattr(src.info, k) for k in CARD_FIELDS} if src is not None else {}
+        info = datasets.DatasetInfo(features=datasets.Features.from_arrow_schema(self.schema), **card)
+        fingerprint = sha256_of(self._file.tmp)[0][:16]
+        table = MemoryMappedTable.from_file(self._file.tmp)
+        return datasets.Dataset(table, info=info, split=src.split if src is not None else None, fingerprint=fingerprint)
+
+    def commit(self) -> None:
         self._finish()
         self._file.close_synced()
         tmp_dir = temp_name(self.final)
-        datasets.Dataset.from_file(self._file.tmp).save_to_disk(tmp_dir)
+        self._dataset().save_to_disk(tmp_dir)
         os.remove(self._file.tmp)
         self._file.tmp = tmp_dir
         atomic_move(tmp_dir, self.final, SHARD_FAULTS["renaming"])
         self._file.done = True
 
 
-def open_writer(fmt: str, final: str, reader_schema, text_column: str, pii_column: str, with_hash: bool) -> ShardWriter:
+def open_writer(fmt: str, final: str, reader_schema, text_column: str, pii_column: str, with_hash: bool,
+                source: str | None = None) -> ShardWriter:
+    """The writer of one output shard; ``source`` is the input shard (a saved HF dataset's card is copied)."""
     if fmt == "jsonl":
         return JsonlShardWriter(final)
     schema = output_schema(reader_schema, text_column, pii_column, with_hash)
-    return ParquetShardWriter(final, schema) if fmt == "parquet" else HfShardWriter(final, schema)
+    return ParquetShardWriter(final, schema) if fmt == "parquet" else HfShardWriter(final, schema, source)
 
 
 class RejectsWriter:

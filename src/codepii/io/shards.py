@@ -80,9 +80,10 @@ class MaskBatch:
         """Row ``i``'s id for the rejects file; its row number in the shard when it has none."""
         if self.record is None:
             return self.rows[i].get(id_column, self.first_row + i)
-        if id_column not in self.record.schema.names:
+        found = self.record.schema.get_all_field_indices(id_column)  # Parquet allows repeated names: the first
+        if not found:
             return self.first_row + i
-        return self.record.column(id_column)[i].as_py()
+        return self.record.column(found[0])[i].as_py()
 
     def output_rows(self, text_column: str, pii_column: str) -> list[dict]:
         """The accepted row dicts with the masked text and the pii column set (key order kept)."""
@@ -162,6 +163,20 @@ class ArrowShardReader(ShardReader):
         super().__init__(path, batch_rows, on_bad_row)
         self.schema = self.read_schema(path)
         self.text_column = text_column
+        self._check_names()
+
+    def _check_names(self) -> None:
+        """Parquet allows two columns of one name: the text column must be one column, and a row dict
+        (``text_column`` None) holds one value per name, so it would write one column's values into both."""
+        names = self.schema.names
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if self.text_column in repeated:
+            raise RecordError(f"{self.path}: {names.count(self.text_column)} columns named {self.text_column!r}; "
+                              "rename one so that text_column names one column")
+        if repeated and self.text_column is None:
+            name = repeated[0]
+            raise RecordError(f"{self.path}: {names.count(name)} columns named {name!r}; a row dict holds only one: "
+                              "use arrow_batches=true (keeps both) or rename one")
 
     def _parts(self):
         if self.text_column is None:

@@ -108,7 +108,8 @@ def process_shard(cfg: MaskConfig, detector: Detector, path: str, rel: str, mode
     input_bytes = input_size(path)  # before reading: an input that changes meanwhile is redone on the next run
     try:
         reader = open_reader(path, cfg.batch_rows, cfg.on_bad_row, cfg.text_column if cfg.arrow_batches else None)
-        writer = open_writer(detect_format(path), out_path, reader.schema, cfg.text_column, cfg.pii_column, cfg.hash_values)
+        writer = open_writer(detect_format(path), out_path, reader.schema, cfg.text_column, cfg.pii_column, cfg.hash_values,
+                             source=path)
     except CodepiiError as exc:
         log.error("%s (shard skipped; the run goes on)", exc)
         return ShardResult(path, "failed", error=str(exc))
