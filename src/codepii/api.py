@@ -31,6 +31,7 @@ from typing import Any, Mapping, Sequence
 
 from .config import from_dict, load_yaml, to_dict
 from .detect import Detector, DetectorConfig, build_detector
+from .detect.base import check_texts
 from .errors import ConfigError, RecordError
 from .mask.config import MaskConfig, effective_placeholders
 from .mask.replace import Replacer
@@ -166,8 +167,8 @@ class Masker:
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         """Spans per text (``Span.to_dict()`` gives {start, end, category, score}), detected ``batch_rows`` at a time."""
-        step = self.config.batch_rows
-        return [spans for i in range(0, len(texts), step) for spans in self.detector.detect(list(texts[i : i + step]))]
+        texts, step = check_texts(texts), self.config.batch_rows
+        return [spans for i in range(0, len(texts), step) for spans in self.detector.detect(texts[i : i + step])]
 
     def mask_rows(self, values: Sequence[Any]) -> list[MaskedRow]:
         """Each value's masked text and pii entries, or the reason it could not be masked (no policy applied).
@@ -175,6 +176,8 @@ class Masker:
         The engine's own chain of steps (mask/steps.py), ``batch_rows`` rows per detector batch:
         row checks, a streamed detector that retries a failing batch row by row, the replacer.
         """
+        if isinstance(values, (str, bytes)):
+            raise TypeError(f"mask_rows() takes a list of texts, got a single {type(values).__name__}; pass [text]")
         col, step = self.config.text_column, self.config.batch_rows
         batches = (MaskBatch("batch", first, [{col: v} for v in values[first : first + step]])
                    for first in range(0, len(values), step))

@@ -162,3 +162,14 @@ def test_ray_actor_loads_once_and_masks_arrow_and_dict_batches():
     assert out.column("content").to_pylist() == ["to <E>", None] and out.column("pii").to_pylist()[1] is None
     out = actor({"id": np.array([1]), "content": np.array(["to ann@corp-mail.org"], dtype=object)})
     assert out["content"] == ["to <E>"] and out["id"] == [1]
+
+
+def test_detect_and_mask_rows_refuse_a_bare_string_and_name_a_bad_text():
+    m = Masker()
+    with pytest.raises(TypeError, match="list of texts.*got a single str"):
+        m.detect("write to ann.lee@corp-mail.org")  # was one text per character, silently
+    with pytest.raises(TypeError, match="list of texts.*got a single str"):
+        m.mask_rows("abc")
+    with pytest.raises(RecordError, match=r"texts\[1\] is null, not a string"):
+        m.detect(["a", None])
+    assert m.detect(iter(["write to ann.lee@corp-mail.org"]))[0][0].category == "EMAIL"

@@ -321,3 +321,26 @@ def test_the_run_dir_instead_of_its_model_dir_says_which_to_pass(model_dir, tmp_
     shutil.copytree(model_dir, tmp_path / "run" / "model")
     with pytest.raises(CodepiiError, match=rf"pass {tmp_path / 'run' / 'model'}"):
         build_detector("model", str(tmp_path / "run"))
+
+
+def test_texts_must_be_a_list_of_strings(model_dir):
+    from codepii.errors import RecordError
+
+    d = detector(model_dir)
+    with pytest.raises(TypeError, match="list of texts.*got a single str"):
+        d.detect("abc")  # was three one-character texts, silently
+    with pytest.raises(RecordError, match=r"texts\[0\] is null, not a string"):
+        d.detect([None])
+    with pytest.raises(RecordError, match=r"texts\[1\] is int, not a string"):
+        list(d.detect_stream([["ok", 5]]))
+
+
+def test_lone_surrogates_and_astral_characters_give_valid_offsets(model_dir):
+    # JSON input can hold "\ud800"; the tokenizer refuses such a str. Each lone surrogate is one code point,
+    # like the U+FFFD it is tokenized as, so the spans' offsets stay those of the original text.
+    d = detector(model_dir)
+    texts = ["\ud800 " + CODE[1], "😀𝔸 " + CODE[1] + " \udfff", "\ufffd " + CODE[1]]
+    found = d.detect(texts)
+    assert found[0] == found[2]
+    for t, spans in zip(texts, found):
+        assert spans and all(0 <= s.start < s.end <= len(t) for s in spans)

@@ -203,3 +203,16 @@ def test_engine_falls_back_to_re_without_hyperscan(monkeypatch, caplog):
     with pytest.raises(ConfigError, match="pip install hyperscan"):
         PatternDetector(engine="hyperscan")
     prefilter._log_fallback.cache_clear()
+
+
+@pytest.mark.parametrize("engine", ["re", "hyperscan"])
+def test_texts_must_be_a_list_of_strings(engine):
+    from codepii.errors import RecordError
+
+    det = PatternDetector(engine=engine)
+    with pytest.raises(TypeError, match="list of texts.*got a single str"):
+        det.detect("ann@corp-mail.org")  # was one text per character, silently
+    for bad, word in ((None, "null"), (3, "int"), (b"ann@corp-mail.org", "bytes")):
+        with pytest.raises(RecordError, match=rf"texts\[1\] is {word}, not a string"):
+            det.detect(["ok", bad])
+    assert det.detect(t for t in ["ann@corp-mail.org"])[0][0].category == "EMAIL"  # any iterable of str

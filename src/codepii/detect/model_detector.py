@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
@@ -29,7 +30,7 @@ import numpy as np
 from ..bio import Window, merge_window_probs
 from ..errors import ConfigError
 from ..spans import Span
-from .base import Detector
+from .base import Detector, check_texts
 from .batching import (
     plan_batches,
     plan_shaped_batches,
@@ -53,6 +54,13 @@ GPU_TOKENS_PER_BATCH = 16384
 # Characters of text tokenized per work item: big enough to sort windows
 # usefully and amortize Python overhead, small enough to overlap with the model.
 CHUNK_CHARS = 1 << 18
+# A lone surrogate (JSON input can hold "\ud800") makes the tokenizer raise; one code point, like U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def tokenizable(texts: list[str]) -> list[str]:
+    """``texts`` with each lone surrogate replaced by U+FFFD: the same length, so offsets are unchanged."""
+    return [t if t.isascii() or _SURROGATE.search(t) is None else _SURROGATE.sub("\ufffd", t) for t in texts]
 
 
 def pick_device(device: str = "auto") -> str:
@@ -166,7 +174,7 @@ class ModelDetector(Detector):
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         out: list[list[Span]] = []
-        for spans in self.detect_stream(text_chunks(texts, CHUNK_CHARS)):
+        for spans in self.detect_stream(text_chunks(check_texts(texts), CHUNK_CHARS)):
             out.extend(spans)
         return out
 
@@ -187,9 +195,9 @@ class ModelDetector(Detector):
 
             def submit_next() -> bool:
                 for texts in texts_iter:
-                    texts = list(texts)
+                    texts = check_texts(texts)
                     future = submit_tokenize(
-                        pool, self.tokenizer, texts, self.max_length, self.stride, self.tokenize_processes
+                        pool, self.tokenizer, tokenizable(texts), self.max_length, self.stride, self.tokenize_processes
                     )
                     pending.append((texts, future))
                     return True
@@ -213,7 +221,7 @@ class ModelDetector(Detector):
         windows averaged: what the spans are decoded from (for uncertainty, e.g. ``crowd select``)."""
         from ..bio import tokenize_windows
 
-        windows = tokenize_windows(self.tokenizer, list(texts), self.max_length, self.stride)
+        windows = tokenize_windows(self.tokenizer, tokenizable(check_texts(texts)), self.max_length, self.stride)
         return merge_window_probs(windows, self._forward(windows))
 
     def close(self) -> None:

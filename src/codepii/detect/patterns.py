@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..spans import Span
-from .base import Detector
+from .base import Detector, check_texts
 from .context_rules import context_rules
 from .ip_rules import IPV4_RE, IPV6_RE, host_ip
 from .overlaps import GreedySpans
@@ -207,7 +207,7 @@ class PatternDetector(Detector):
         self._kinds = self._kind_checks()
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
-        return [self.detect_one(t) for t in texts]
+        return [self.detect_one(t) for t in check_texts(texts)]
 
     def detect_one(self, text: str) -> list[Span]:
         # Greedy, level by level (overlaps.py): a lower priority number wins an overlap, then the longer span.
