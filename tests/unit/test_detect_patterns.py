@@ -216,3 +216,10 @@ def test_texts_must_be_a_list_of_strings(engine):
         with pytest.raises(RecordError, match=rf"texts\[1\] is {word}, not a string"):
             det.detect(["ok", bad])
     assert det.detect(t for t in ["ann@corp-mail.org"])[0][0].category == "EMAIL"  # any iterable of str
+
+
+@pytest.mark.parametrize("engine", ["re", "hyperscan"])
+@pytest.mark.parametrize("categories", [[], ["NAME"], ["ID", "NAME"]])
+def test_categories_without_any_pattern_rule_find_nothing(engine, categories):
+    # Main categories that only the model finds: hyperscan refused an empty database ("elements is zero").
+    assert PatternDetector(categories=categories, engine=engine).detect(["Ann Lee ann@corp-mail.org"]) == [[]]

@@ -241,6 +241,8 @@ class PatternDetector(Detector):
 
     def _rule_matches(self, text: str) -> Iterator[tuple[PatternRule, Iterator[re.Match]]]:
         """(rule, its matches) for the rules that can match, by priority (then rule order)."""
+        if not self.rules:  # categories only the model finds: Hyperscan compiles no empty database
+            return iter(())
         if self.engine == "hyperscan":
             from . import prefilter
 
