@@ -173,3 +173,15 @@ def test_detect_and_mask_rows_refuse_a_bare_string_and_name_a_bad_text():
     with pytest.raises(RecordError, match=r"texts\[1\] is null, not a string"):
         m.detect(["a", None])
     assert m.detect(iter(["write to ann.lee@corp-mail.org"]))[0][0].category == "EMAIL"
+
+
+def test_a_masker_of_a_built_pattern_detector_pickles_to_a_subprocess():
+    # docs/api.md: a Masker made from a built Detector pickles it along (datasets.map(num_proc=N)).
+    texts = ["Ann <ann@corp-mail.org> at 84.23.1.2", "password = 'tiger7Q!x'", ""]
+    m = Masker(build_detector("patterns"))
+    mine = m(({"content": texts}))
+    code = "import pickle, sys; m = pickle.loads(sys.stdin.buffer.read()); print(repr(m({'content': %r})))" % texts
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    out = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(m), capture_output=True, check=True,
+                         env={**__import__("os").environ, "PYTHONPATH": src}).stdout
+    assert out.decode().strip() == repr(mine)

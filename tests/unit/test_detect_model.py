@@ -344,3 +344,15 @@ def test_lone_surrogates_and_astral_characters_give_valid_offsets(model_dir):
     assert found[0] == found[2]
     for t, spans in zip(texts, found):
         assert spans and all(0 <= s.start < s.end <= len(t) for s in spans)
+
+
+def test_pickles_after_use(model_dir):
+    # A used detector holds its tokenizer workers (a thread pool): pickling it (Masker(detector) in
+    # datasets.map(num_proc=N)) failed with "cannot pickle '_queue.SimpleQueue'". A copy starts its own.
+    import pickle
+
+    d = detector(model_dir)
+    before = d.detect(texts())
+    copy = pickle.loads(pickle.dumps(d))
+    assert copy.detect(texts()) == before and copy.fingerprint() == d.fingerprint()
+    assert d.detect(texts()) == before  # the original keeps its workers

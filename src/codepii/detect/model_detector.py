@@ -230,6 +230,10 @@ class ModelDetector(Detector):
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def __getstate__(self) -> dict:
+        """Everything but the tokenizer workers (threads or processes): a copy starts its own on first use."""
+        return {**self.__dict__, "_pool": None}
+
     def __del__(self) -> None:
         pool = getattr(self, "_pool", None)
         if pool is not None:

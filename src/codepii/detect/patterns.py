@@ -198,6 +198,9 @@ class PatternDetector(Detector):
         email_skip_service: bool = True,
         engine: str = "auto",
     ):
+        categories = None if categories is None else tuple(categories)
+        # What pickling sends: the rules hold lambdas and a compiled Hyperscan database, rebuilt from these.
+        self._args = (categories, email_skip_examples, email_skip_service, engine)
         self.rules = [r for r in _build_rules() if categories is None or r.category in set(categories)]
         self.email_skip_examples = email_skip_examples
         self.email_skip_service = email_skip_service
@@ -205,6 +208,12 @@ class PatternDetector(Detector):
         self._scanner = None  # prefilter.TriggerScanner of self.rules, built on first use
         self._scanned: list[PatternRule] | None = None  # the rules list it was built for
         self._kinds = self._kind_checks()
+
+    def __getstate__(self) -> tuple:
+        return self._args
+
+    def __setstate__(self, args: tuple) -> None:
+        self.__init__(*args)
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         return [self.detect_one(t) for t in check_texts(texts)]
