@@ -356,3 +356,19 @@ def test_pickles_after_use(model_dir):
     copy = pickle.loads(pickle.dumps(d))
     assert copy.detect(texts()) == before and copy.fingerprint() == d.fingerprint()
     assert d.detect(texts()) == before  # the original keeps its workers
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"stride": 30}, r"'stride': 30 must be at least 0 and under max_length - 2 \(22\)"),
+    ({"stride": -1}, r"'stride': -1 must be at least 0"),
+    ({"max_length": 2, "stride": 0}, r"'stride': 0 must be at least 0 and under max_length - 2 \(0\)"),
+    ({"max_length": 4096}, r"'max_length': 4096 is over the model's \d+ positions"),
+    ({"device": "cpux"}, r"'detector.device': 'cpux' is not a torch device"),
+])
+def test_window_and_device_options_are_checked_when_built(model_dir, options, message):
+    # These failed at the first detect, deep in the tokenizer (OverflowError), bio (ValueError) or the
+    # model's position embeddings (RuntimeError: the expanded size of the tensor ...), or in torch's .to().
+    from codepii.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        detector(model_dir, **options)

@@ -73,6 +73,10 @@ def pick_device(device: str = "auto") -> str:
     import torch
 
     if device != "auto":
+        try:
+            torch.device(device)
+        except (RuntimeError, TypeError):
+            raise ConfigError(f"config key 'detector.device': {device!r} is not a torch device; use auto, cpu, cuda or cuda:N") from None
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ConfigError(f"config key 'detector.device': {device!r} but torch sees no CUDA GPU; use cpu or auto")
         return device
@@ -122,6 +126,7 @@ class ModelDetector(Detector):
         self.default_threshold = 0.5 if default_threshold is None else default_threshold
         self.max_length = max_length or meta.max_length
         self.stride = meta.stride if stride is None else stride
+        self._check_window(model)
         budget = max_tokens_per_batch or (CPU_TOKENS_PER_BATCH if str(device) == "cpu" else GPU_TOKENS_PER_BATCH)
         self.max_tokens_per_batch = max(budget, self.max_length)
         self.device, self.dtype = device, dtype
@@ -140,6 +145,16 @@ class ModelDetector(Detector):
             raise ConfigError(
                 f"threshold for {unknown[0]!r}: the model's classes are {', '.join(self.tagset.classes)}"
             )
+
+    def _check_window(self, model) -> None:
+        """Window options that cannot work, as config errors now rather than deep ones at the first text."""
+        if not 0 <= self.stride < self.max_length - 2:  # 2: the window's special tokens
+            raise ConfigError(f"config key 'stride': {self.stride} must be at least 0 and under max_length - 2 "
+                              f"({self.max_length - 2}); the model was trained with stride {self.meta.stride}")
+        positions = getattr(getattr(model, "config", None), "max_position_embeddings", None)
+        if isinstance(positions, int) and self.max_length > positions:
+            raise ConfigError(f"config key 'max_length': {self.max_length} is over the model's {positions} positions; "
+                              f"use at most {positions} (it was trained with {self.meta.max_length})")
 
     @classmethod
     def from_config(cls, cfg: "DetectorConfig") -> "ModelDetector":
