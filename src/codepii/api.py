@@ -86,7 +86,7 @@ class Masker:
         data = dict(options)
         built = detector if isinstance(detector, Detector) else None
         if placeholders is not None:
-            data["placeholders"] = dict(placeholders)
+            data["placeholders"] = dict(placeholders) if isinstance(placeholders, Mapping) else placeholders
         if isinstance(detector, str):
             data["detector"] = {"kind": detector}
         elif isinstance(detector, (Mapping, DetectorConfig)):
@@ -107,8 +107,11 @@ class Masker:
         elif isinstance(config, (str, os.PathLike)):
             where = f"{os.fspath(config)}: "
             data = load_yaml(os.fspath(config))
-        else:
+        elif config is None or isinstance(config, Mapping):
             data = to_dict(dict(config or {}))
+        else:
+            raise ConfigError(f"Masker.from_config(config=...): expected a mask config path, a dict or a MaskConfig, "
+                              f"got {type(config).__name__}")
         for key, value in overrides.items():
             _set_dotted(data, key, value)
         try:

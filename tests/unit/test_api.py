@@ -185,3 +185,10 @@ def test_a_masker_of_a_built_pattern_detector_pickles_to_a_subprocess():
     out = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(m), capture_output=True, check=True,
                          env={**__import__("os").environ, "PYTHONPATH": src}).stdout
     assert out.decode().strip() == repr(mine)
+
+
+def test_wrong_argument_types_are_config_errors():
+    with pytest.raises(ConfigError, match="'placeholders': expected a mapping, got \\['<x>'\\]"):
+        Masker(placeholders=["<x>"])  # was ValueError: dictionary update sequence element #0 ...
+    with pytest.raises(ConfigError, match="from_config.*a mask config path, a dict or a MaskConfig, got int"):
+        Masker.from_config(5)  # was TypeError: 'int' object is not iterable
