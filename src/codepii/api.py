@@ -31,6 +31,7 @@ from typing import Any, Mapping, Sequence
 
 from .config import from_dict, load_yaml, to_dict
 from .detect import Detector, DetectorConfig, build_detector
+from .detect.base import check_texts
 from .errors import ConfigError, RecordError
 from .mask.config import MaskConfig, effective_placeholders
 from .mask.replace import Replacer
@@ -85,7 +86,7 @@ class Masker:
         data = dict(options)
         built = detector if isinstance(detector, Detector) else None
         if placeholders is not None:
-            data["placeholders"] = dict(placeholders)
+            data["placeholders"] = dict(placeholders) if isinstance(placeholders, Mapping) else placeholders
         if isinstance(detector, str):
             data["detector"] = {"kind": detector}
         elif isinstance(detector, (Mapping, DetectorConfig)):
@@ -106,8 +107,11 @@ class Masker:
         elif isinstance(config, (str, os.PathLike)):
             where = f"{os.fspath(config)}: "
             data = load_yaml(os.fspath(config))
-        else:
+        elif config is None or isinstance(config, Mapping):
             data = to_dict(dict(config or {}))
+        else:
+            raise ConfigError(f"Masker.from_config(config=...): expected a mask config path, a dict or a MaskConfig, "
+                              f"got {type(config).__name__}")
         for key, value in overrides.items():
             _set_dotted(data, key, value)
         try:
@@ -166,8 +170,8 @@ class Masker:
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         """Spans per text (``Span.to_dict()`` gives {start, end, category, score}), detected ``batch_rows`` at a time."""
-        step = self.config.batch_rows
-        return [spans for i in range(0, len(texts), step) for spans in self.detector.detect(list(texts[i : i + step]))]
+        texts, step = check_texts(texts), self.config.batch_rows
+        return [spans for i in range(0, len(texts), step) for spans in self.detector.detect(texts[i : i + step])]
 
     def mask_rows(self, values: Sequence[Any]) -> list[MaskedRow]:
         """Each value's masked text and pii entries, or the reason it could not be masked (no policy applied).
@@ -175,6 +179,8 @@ class Masker:
         The engine's own chain of steps (mask/steps.py), ``batch_rows`` rows per detector batch:
         row checks, a streamed detector that retries a failing batch row by row, the replacer.
         """
+        if isinstance(values, (str, bytes)):
+            raise TypeError(f"mask_rows() takes a list of texts, got a single {type(values).__name__}; pass [text]")
         col, step = self.config.text_column, self.config.batch_rows
         batches = (MaskBatch("batch", first, [{col: v} for v in values[first : first + step]])
                    for first in range(0, len(values), step))

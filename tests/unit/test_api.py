@@ -162,3 +162,33 @@ def test_ray_actor_loads_once_and_masks_arrow_and_dict_batches():
     assert out.column("content").to_pylist() == ["to <E>", None] and out.column("pii").to_pylist()[1] is None
     out = actor({"id": np.array([1]), "content": np.array(["to ann@corp-mail.org"], dtype=object)})
     assert out["content"] == ["to <E>"] and out["id"] == [1]
+
+
+def test_detect_and_mask_rows_refuse_a_bare_string_and_name_a_bad_text():
+    m = Masker()
+    with pytest.raises(TypeError, match="list of texts.*got a single str"):
+        m.detect("write to ann.lee@corp-mail.org")  # was one text per character, silently
+    with pytest.raises(TypeError, match="list of texts.*got a single str"):
+        m.mask_rows("abc")
+    with pytest.raises(RecordError, match=r"texts\[1\] is null, not a string"):
+        m.detect(["a", None])
+    assert m.detect(iter(["write to ann.lee@corp-mail.org"]))[0][0].category == "EMAIL"
+
+
+def test_a_masker_of_a_built_pattern_detector_pickles_to_a_subprocess():
+    # docs/api.md: a Masker made from a built Detector pickles it along (datasets.map(num_proc=N)).
+    texts = ["Ann <ann@corp-mail.org> at 84.23.1.2", "password = 'tiger7Q!x'", ""]
+    m = Masker(build_detector("patterns"))
+    mine = m(({"content": texts}))
+    code = "import pickle, sys; m = pickle.loads(sys.stdin.buffer.read()); print(repr(m({'content': %r})))" % texts
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    out = subprocess.run([sys.executable, "-c", code], input=pickle.dumps(m), capture_output=True, check=True,
+                         env={**__import__("os").environ, "PYTHONPATH": src}).stdout
+    assert out.decode().strip() == repr(mine)
+
+
+def test_wrong_argument_types_are_config_errors():
+    with pytest.raises(ConfigError, match="'placeholders': expected a mapping, got \\['<x>'\\]"):
+        Masker(placeholders=["<x>"])  # was ValueError: dictionary update sequence element #0 ...
+    with pytest.raises(ConfigError, match="from_config.*a mask config path, a dict or a MaskConfig, got int"):
+        Masker.from_config(5)  # was TypeError: 'int' object is not iterable

@@ -212,3 +212,23 @@ def test_hybrid_policy_config_is_checked():
         detector_config("patterns", hybrid_policy={"KEY": "regex"})
     with pytest.raises(ConfigError, match="not a main category"):
         detector_config("patterns", hybrid_policy={"SSN": "model"})
+
+
+@pytest.mark.parametrize("key, value", [("kind", "pattern"), ("dtype", "fp16"), ("quantize", "int4"),
+                                        ("pattern_engine", "pcre"), ("device", "")])
+def test_a_directly_built_config_checks_its_choices(key, value):
+    # docs/detect.md builds DetectorConfig(...) directly, which skipped the choices the YAML loader checks:
+    # DetectorConfig(kind="pattern", model=DIR) silently built a hybrid detector.
+    with pytest.raises(ConfigError, match=f"config key '{key}'"):
+        DetectorConfig(**{key: value})
+
+
+def test_a_directly_built_config_refuses_a_string_for_a_list():
+    with pytest.raises(ConfigError, match="'pattern_categories': expected a list, got 'EMAIL'"):
+        DetectorConfig(pattern_categories="EMAIL")  # said "'E' is not a main category"
+
+
+@pytest.mark.parametrize("cfg", [{"kind": "patterns"}, 5, None])
+def test_build_detector_names_what_it_takes(cfg):
+    with pytest.raises(TypeError, match="build_detector.*DetectorConfig or a kind.*detector_config"):
+        build_detector(cfg)  # was AttributeError: ... has no attribute 'require_model'

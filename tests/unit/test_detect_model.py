@@ -321,3 +321,54 @@ def test_the_run_dir_instead_of_its_model_dir_says_which_to_pass(model_dir, tmp_
     shutil.copytree(model_dir, tmp_path / "run" / "model")
     with pytest.raises(CodepiiError, match=rf"pass {tmp_path / 'run' / 'model'}"):
         build_detector("model", str(tmp_path / "run"))
+
+
+def test_texts_must_be_a_list_of_strings(model_dir):
+    from codepii.errors import RecordError
+
+    d = detector(model_dir)
+    with pytest.raises(TypeError, match="list of texts.*got a single str"):
+        d.detect("abc")  # was three one-character texts, silently
+    with pytest.raises(RecordError, match=r"texts\[0\] is null, not a string"):
+        d.detect([None])
+    with pytest.raises(RecordError, match=r"texts\[1\] is int, not a string"):
+        list(d.detect_stream([["ok", 5]]))
+
+
+def test_lone_surrogates_and_astral_characters_give_valid_offsets(model_dir):
+    # JSON input can hold "\ud800"; the tokenizer refuses such a str. Each lone surrogate is one code point,
+    # like the U+FFFD it is tokenized as, so the spans' offsets stay those of the original text.
+    d = detector(model_dir)
+    texts = ["\ud800 " + CODE[1], "😀𝔸 " + CODE[1] + " \udfff", "\ufffd " + CODE[1]]
+    found = d.detect(texts)
+    assert found[0] == found[2]
+    for t, spans in zip(texts, found):
+        assert spans and all(0 <= s.start < s.end <= len(t) for s in spans)
+
+
+def test_pickles_after_use(model_dir):
+    # A used detector holds its tokenizer workers (a thread pool): pickling it (Masker(detector) in
+    # datasets.map(num_proc=N)) failed with "cannot pickle '_queue.SimpleQueue'". A copy starts its own.
+    import pickle
+
+    d = detector(model_dir)
+    before = d.detect(texts())
+    copy = pickle.loads(pickle.dumps(d))
+    assert copy.detect(texts()) == before and copy.fingerprint() == d.fingerprint()
+    assert d.detect(texts()) == before  # the original keeps its workers
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"stride": 30}, r"'stride': 30 must be at least 0 and under max_length - 2 \(22\)"),
+    ({"stride": -1}, r"'stride': -1 must be at least 0"),
+    ({"max_length": 2, "stride": 0}, r"'stride': 0 must be at least 0 and under max_length - 2 \(0\)"),
+    ({"max_length": 4096}, r"'max_length': 4096 is over the model's \d+ positions"),
+    ({"device": "cpux"}, r"'detector.device': 'cpux' is not a torch device"),
+])
+def test_window_and_device_options_are_checked_when_built(model_dir, options, message):
+    # These failed at the first detect, deep in the tokenizer (OverflowError), bio (ValueError) or the
+    # model's position embeddings (RuntimeError: the expanded size of the tensor ...), or in torch's .to().
+    from codepii.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=message):
+        detector(model_dir, **options)

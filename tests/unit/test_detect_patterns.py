@@ -203,3 +203,37 @@ def test_engine_falls_back_to_re_without_hyperscan(monkeypatch, caplog):
     with pytest.raises(ConfigError, match="pip install hyperscan"):
         PatternDetector(engine="hyperscan")
     prefilter._log_fallback.cache_clear()
+
+
+@pytest.mark.parametrize("engine", ["re", "hyperscan"])
+def test_texts_must_be_a_list_of_strings(engine):
+    from codepii.errors import RecordError
+
+    det = PatternDetector(engine=engine)
+    with pytest.raises(TypeError, match="list of texts.*got a single str"):
+        det.detect("ann@corp-mail.org")  # was one text per character, silently
+    for bad, word in ((None, "null"), (3, "int"), (b"ann@corp-mail.org", "bytes")):
+        with pytest.raises(RecordError, match=rf"texts\[1\] is {word}, not a string"):
+            det.detect(["ok", bad])
+    assert det.detect(t for t in ["ann@corp-mail.org"])[0][0].category == "EMAIL"  # any iterable of str
+
+
+@pytest.mark.parametrize("engine", ["re", "hyperscan"])
+@pytest.mark.parametrize("categories", [[], ["NAME"], ["ID", "NAME"]])
+def test_categories_without_any_pattern_rule_find_nothing(engine, categories):
+    # Main categories that only the model finds: hyperscan refused an empty database ("elements is zero").
+    assert PatternDetector(categories=categories, engine=engine).detect(["Ann Lee ann@corp-mail.org"]) == [[]]
+
+
+@pytest.mark.parametrize("engine", ["re", "hyperscan"])
+def test_pickles_and_gives_the_same_spans(engine):
+    # Masker(build_detector("patterns")) in datasets.map(num_proc=N) pickles the detector: its rules hold
+    # lambdas and a compiled Hyperscan database, so it failed ("Can't pickle local object").
+    import pickle
+
+    text = "Ann <ann@corp-mail.org> at 84.23.1.2, password = 'tiger7Q!x', github.com/octocat"
+    det = PatternDetector(categories=["EMAIL", "IP_ADDRESS", "PASSWORD"], email_skip_service=False, engine=engine)
+    before = det.detect([text])  # the scanner is built: it must not travel either
+    copy = pickle.loads(pickle.dumps(det))
+    assert copy.detect([text]) == before and copy.fingerprint() == det.fingerprint()
+    assert [r.name for r in copy.rules] == [r.name for r in det.rules] and copy.engine == det.engine

@@ -8,7 +8,21 @@ from __future__ import annotations
 import abc
 from typing import Iterable, Iterator, Mapping, Sequence
 
+from ..errors import RecordError
 from ..spans import Span
+
+
+def check_texts(texts: Iterable[str]) -> list[str]:
+    """``texts`` as a list of str, or a clear error: a bare string is a TypeError (iterated, it would be one
+    text per character, silently), an item that is not a str a RecordError naming its index."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"detect() takes a list of texts, got a single {type(texts).__name__}; pass [text]")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            kind = "null" if text is None else type(text).__name__
+            raise RecordError(f"texts[{i}] is {kind}, not a string; pass str texts (decode bytes, drop nulls)")
+    return texts
 
 
 class Detector(abc.ABC):

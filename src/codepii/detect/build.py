@@ -5,7 +5,7 @@ from typing import Any, Sequence
 
 from ..errors import ConfigError
 from .base import Detector
-from .config import HYBRID_MODEL_MIN_SCORE, HYBRID_POLICY, DetectorConfig, detector_config
+from .config import DETECTOR_KINDS, HYBRID_MODEL_MIN_SCORE, HYBRID_POLICY, DetectorConfig, detector_config
 from .hybrid import FilteredDetector, HybridDetector, RecordingDetector
 
 
@@ -15,6 +15,9 @@ def build_detector(cfg: DetectorConfig | str, model: str | None = None, **option
     ``build_detector(detector_config(kind, model, **options))``."""
     if isinstance(cfg, str):
         cfg = detector_config(cfg, model, **options)
+    elif not isinstance(cfg, DetectorConfig):
+        raise TypeError(f"build_detector() takes a DetectorConfig or a kind ({', '.join(DETECTOR_KINDS)}), got "
+                        f"{type(cfg).__name__}; for a dict of options use build_detector(detector_config(**options))")
     elif model is not None or options:
         raise TypeError("build_detector(DetectorConfig) takes no other arguments")
     cfg.require_model()

@@ -7,6 +7,9 @@ The hybrid's defaults are written here once.
 """
 from __future__ import annotations
 
+import functools
+import re
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,6 +72,7 @@ class DetectorConfig:
     filters: FilterConfig = field(default_factory=FilterConfig)
 
     def __post_init__(self) -> None:
+        _check_choices(self)
         for key in ("pattern_categories", "hybrid_policy", "thresholds", "hybrid_model_min_score"):
             bad = [c for c in getattr(self, key) if c not in MAIN_CATEGORIES]
             if bad:
@@ -97,6 +101,26 @@ class DetectorConfig:
         if self.uses_model and not self.model:
             raise ConfigError(f"config key {key!r}: detector kind {self.kind} needs a trained model dir ({key}=DIR), "
                               "or use kind patterns")
+
+
+_CHOICE_KEYS = ("kind", "dtype", "quantize", "pattern_engine")
+
+
+@functools.cache
+def _choices() -> dict[str, tuple[str, ...]]:
+    """The allowed values of each Literal field (the YAML loader checks them; a direct DetectorConfig(...) not)."""
+    hints = typing.get_type_hints(DetectorConfig)
+    return {key: typing.get_args(hints[key]) for key in _CHOICE_KEYS}
+
+
+def _check_choices(cfg: DetectorConfig) -> None:
+    for key, allowed in _choices().items():
+        if getattr(cfg, key) not in allowed:
+            raise ConfigError(f"config key {key!r}: expected one of {', '.join(allowed)}, got {getattr(cfg, key)!r}")
+    if isinstance(cfg.pattern_categories, str):
+        raise ConfigError(f"config key 'pattern_categories': expected a list, got {cfg.pattern_categories!r}")
+    if not isinstance(cfg.device, str) or not re.fullmatch(r"[a-z_]+(:\d+)?", cfg.device):
+        raise ConfigError(f"config key 'device': {cfg.device!r} is not auto, cpu, cuda, cuda:N or another torch device")
 
 
 def detector_config(kind: str = "model", model: str | None = None, **options: Any) -> DetectorConfig:

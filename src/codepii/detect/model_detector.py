@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
@@ -29,7 +30,7 @@ import numpy as np
 from ..bio import Window, merge_window_probs
 from ..errors import ConfigError
 from ..spans import Span
-from .base import Detector
+from .base import Detector, check_texts
 from .batching import (
     plan_batches,
     plan_shaped_batches,
@@ -53,6 +54,13 @@ GPU_TOKENS_PER_BATCH = 16384
 # Characters of text tokenized per work item: big enough to sort windows
 # usefully and amortize Python overhead, small enough to overlap with the model.
 CHUNK_CHARS = 1 << 18
+# A lone surrogate (JSON input can hold "\ud800") makes the tokenizer raise; one code point, like U+FFFD.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def tokenizable(texts: list[str]) -> list[str]:
+    """``texts`` with each lone surrogate replaced by U+FFFD: the same length, so offsets are unchanged."""
+    return [t if t.isascii() or _SURROGATE.search(t) is None else _SURROGATE.sub("\ufffd", t) for t in texts]
 
 
 def pick_device(device: str = "auto") -> str:
@@ -65,6 +73,10 @@ def pick_device(device: str = "auto") -> str:
     import torch
 
     if device != "auto":
+        try:
+            torch.device(device)
+        except (RuntimeError, TypeError):
+            raise ConfigError(f"config key 'detector.device': {device!r} is not a torch device; use auto, cpu, cuda or cuda:N") from None
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ConfigError(f"config key 'detector.device': {device!r} but torch sees no CUDA GPU; use cpu or auto")
         return device
@@ -114,6 +126,7 @@ class ModelDetector(Detector):
         self.default_threshold = 0.5 if default_threshold is None else default_threshold
         self.max_length = max_length or meta.max_length
         self.stride = meta.stride if stride is None else stride
+        self._check_window(model)
         budget = max_tokens_per_batch or (CPU_TOKENS_PER_BATCH if str(device) == "cpu" else GPU_TOKENS_PER_BATCH)
         self.max_tokens_per_batch = max(budget, self.max_length)
         self.device, self.dtype = device, dtype
@@ -132,6 +145,16 @@ class ModelDetector(Detector):
             raise ConfigError(
                 f"threshold for {unknown[0]!r}: the model's classes are {', '.join(self.tagset.classes)}"
             )
+
+    def _check_window(self, model) -> None:
+        """Window options that cannot work, as config errors now rather than deep ones at the first text."""
+        if not 0 <= self.stride < self.max_length - 2:  # 2: the window's special tokens
+            raise ConfigError(f"config key 'stride': {self.stride} must be at least 0 and under max_length - 2 "
+                              f"({self.max_length - 2}); the model was trained with stride {self.meta.stride}")
+        positions = getattr(getattr(model, "config", None), "max_position_embeddings", None)
+        if isinstance(positions, int) and self.max_length > positions:
+            raise ConfigError(f"config key 'max_length': {self.max_length} is over the model's {positions} positions; "
+                              f"use at most {positions} (it was trained with {self.meta.max_length})")
 
     @classmethod
     def from_config(cls, cfg: "DetectorConfig") -> "ModelDetector":
@@ -166,7 +189,7 @@ class ModelDetector(Detector):
 
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
         out: list[list[Span]] = []
-        for spans in self.detect_stream(text_chunks(texts, CHUNK_CHARS)):
+        for spans in self.detect_stream(text_chunks(check_texts(texts), CHUNK_CHARS)):
             out.extend(spans)
         return out
 
@@ -187,9 +210,9 @@ class ModelDetector(Detector):
 
             def submit_next() -> bool:
                 for texts in texts_iter:
-                    texts = list(texts)
+                    texts = check_texts(texts)
                     future = submit_tokenize(
-                        pool, self.tokenizer, texts, self.max_length, self.stride, self.tokenize_processes
+                        pool, self.tokenizer, tokenizable(texts), self.max_length, self.stride, self.tokenize_processes
                     )
                     pending.append((texts, future))
                     return True
@@ -213,7 +236,7 @@ class ModelDetector(Detector):
         windows averaged: what the spans are decoded from (for uncertainty, e.g. ``crowd select``)."""
         from ..bio import tokenize_windows
 
-        windows = tokenize_windows(self.tokenizer, list(texts), self.max_length, self.stride)
+        windows = tokenize_windows(self.tokenizer, tokenizable(check_texts(texts)), self.max_length, self.stride)
         return merge_window_probs(windows, self._forward(windows))
 
     def close(self) -> None:
@@ -221,6 +244,10 @@ class ModelDetector(Detector):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def __getstate__(self) -> dict:
+        """Everything but the tokenizer workers (threads or processes): a copy starts its own on first use."""
+        return {**self.__dict__, "_pool": None}
 
     def __del__(self) -> None:
         pool = getattr(self, "_pool", None)

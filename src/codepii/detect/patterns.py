@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..spans import Span
-from .base import Detector
+from .base import Detector, check_texts
 from .context_rules import context_rules
 from .ip_rules import IPV4_RE, IPV6_RE, host_ip
 from .overlaps import GreedySpans
@@ -198,6 +198,9 @@ class PatternDetector(Detector):
         email_skip_service: bool = True,
         engine: str = "auto",
     ):
+        categories = None if categories is None else tuple(categories)
+        # What pickling sends: the rules hold lambdas and a compiled Hyperscan database, rebuilt from these.
+        self._args = (categories, email_skip_examples, email_skip_service, engine)
         self.rules = [r for r in _build_rules() if categories is None or r.category in set(categories)]
         self.email_skip_examples = email_skip_examples
         self.email_skip_service = email_skip_service
@@ -206,8 +209,14 @@ class PatternDetector(Detector):
         self._scanned: list[PatternRule] | None = None  # the rules list it was built for
         self._kinds = self._kind_checks()
 
+    def __getstate__(self) -> tuple:
+        return self._args
+
+    def __setstate__(self, args: tuple) -> None:
+        self.__init__(*args)
+
     def detect(self, texts: Sequence[str]) -> list[list[Span]]:
-        return [self.detect_one(t) for t in texts]
+        return [self.detect_one(t) for t in check_texts(texts)]
 
     def detect_one(self, text: str) -> list[Span]:
         # Greedy, level by level (overlaps.py): a lower priority number wins an overlap, then the longer span.
@@ -241,6 +250,8 @@ class PatternDetector(Detector):
 
     def _rule_matches(self, text: str) -> Iterator[tuple[PatternRule, Iterator[re.Match]]]:
         """(rule, its matches) for the rules that can match, by priority (then rule order)."""
+        if not self.rules:  # categories only the model finds: Hyperscan compiles no empty database
+            return iter(())
         if self.engine == "hyperscan":
             from . import prefilter
 
