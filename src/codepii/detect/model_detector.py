@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 import os
 import re
 from collections import deque
@@ -251,7 +252,9 @@ class ModelDetector(Detector):
 
     def __del__(self) -> None:
         pool = getattr(self, "_pool", None)
-        if pool is not None:
+        # At interpreter exit concurrent.futures joins its own workers, and the modules shutdown() needs
+        # may already be torn down ("'NoneType' object has no attribute 'Empty'" was printed once).
+        if pool is not None and not sys.is_finalizing():
             pool.shutdown(wait=False, cancel_futures=True)
 
     def fingerprint(self) -> str:
