@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import os
 import re
+import sys
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
