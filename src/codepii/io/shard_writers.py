@@ -148,19 +148,21 @@ def masked_record(batch: MaskBatch, schema, text_column: str, pii_column: str):
     row was rejected (never turned into Python objects)."""
     import pyarrow as pa
 
+    from .arrow_columns import bool_array, entries_array, string_array
+
     keep = batch.accepted()
-    mask = None if len(keep) == len(batch) else pa.array([r is None for r in batch.reasons], pa.bool_())
+    mask = None if len(keep) == len(batch) else bool_array([r is None for r in batch.reasons])
     # The input's columns by position, not name (Parquet allows two of one name), less an old pii column:
     # output_schema's fields in the same order.
     sources = [j for j, f in enumerate(batch.record.schema) if f.name != pii_column]
     arrays = []
     for j, f in zip(sources, schema):
         if f.name == text_column:
-            arrays.append(pa.array([batch.masked[i] for i in keep], type=f.type))
+            arrays.append(string_array([batch.masked[i] for i in keep], f.type))
         else:
             column = batch.record.column(j)
             arrays.append(column if mask is None else column.filter(mask))
-    arrays.append(pa.array([batch.pii[i] for i in keep], type=schema.field(len(sources)).type))
+    arrays.append(entries_array([batch.pii[i] for i in keep], schema.field(len(sources)).type))
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
