@@ -166,3 +166,22 @@ def test_a_url_without_its_filesystem_package_is_one_line(monkeypatch):
         expand_paths("codepiitest://b/x.jsonl")
     with pytest.raises(RecordError, match=r"s3x://b/\*.jsonl: unknown URL scheme 's3x'"):
         expand_paths("s3x://b/*.jsonl")
+
+
+def test_a_store_that_cannot_be_reached_is_one_line():
+    # hf://... without network was an httpx traceback; each fsspec backend raises its own exception types.
+    from fsspec.implementations.memory import MemoryFileSystem
+    from fsspec.registry import register_implementation
+
+    class OfflineFS(MemoryFileSystem):
+        protocol = "codepiioffline"
+
+        def _raise(self, *args, **kwargs):
+            raise ConnectionError("[Errno -3] Temporary failure in name resolution\nsecond line")
+
+        ls = glob = isdir = exists = info = _raise
+
+    register_implementation("codepiioffline", OfflineFS, clobber=True)
+    with pytest.raises(RecordError, match=r"^codepiioffline://b/\*.jsonl: cannot list it \(ConnectionError: \[Errno -3\] "
+                                          r"Temporary failure in name resolution\); check the URL, the network"):
+        expand_paths("codepiioffline://b/*.jsonl")

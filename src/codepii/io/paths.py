@@ -137,11 +137,23 @@ def expand_paths(spec: str | Sequence[str]) -> list[str]:
     specs = [spec] if isinstance(spec, str) else list(spec)
     out: list[str] = []
     for s in specs:
-        matches = _expand_url(s) if is_url(s) else _expand_local(s)
+        matches = _list_url(s) if is_url(s) else _expand_local(s)
         if not matches:
             raise RecordError(_nothing_found(s))
         out.extend(matches)
     return out
+
+
+def _list_url(spec: str) -> list[str]:
+    """``_expand_url``, with the store's own failure (no network, no credentials, no bucket) as one line."""
+    try:
+        return _expand_url(spec)
+    except RecordError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own types (httpx, botocore, aiohttp)
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise RecordError(f"{spec}: cannot list it ({type(exc).__name__}{': ' + first if first else ''}); "
+                          "check the URL, the network and the credentials") from None
 
 
 def same_place(path: str) -> str:
