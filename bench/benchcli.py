@@ -4,7 +4,7 @@ A bench script runs as ``python bench/bench_x.py``, so this folder is on ``sys.p
 
     from benchcli import guard, positive_int
     p.add_argument("--files", type=positive_int, default=120, help="generated files (default %(default)s)")
-    ...
+    # (the script's other options)
     if __name__ == "__main__":
         guard(main)
 
@@ -16,13 +16,10 @@ a file the system refuses (a missing input, an unwritable output) or a failed st
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import subprocess
-import sys
 from typing import Callable
-
-EXIT_USER_ERROR = 2
-
 
 def _number(kind: type, minimum: float, strict: bool, what: str) -> Callable[[str], float]:
     def parse(text: str):
@@ -81,25 +78,24 @@ def comma_list(item: Callable[[str], object] | None = None, choices=None) -> Cal
 
 
 def guard(main: Callable[[], object]) -> None:
-    """Run ``main``; a user error (CodepiiError, a refused file) is one line on stderr and exit 2."""
-    from codepii.errors import CodepiiError, one_line
+    """Run ``main`` as the ``codepii`` commands run theirs (``exit_on_user_error``: a CodepiiError is one
+    line and exit 2); a file the system refuses (a missing input, an unwritable output) or a failed
+    subprocess (which printed its own error) counts as a user error too."""
+    from codepii.errors import exit_on_user_error
 
-    prog = os.path.basename(sys.argv[0])
-    try:
-        code = main()
-    except CodepiiError as exc:
-        print(f"{prog}: error: {one_line(exc)}", file=sys.stderr)
-        raise SystemExit(EXIT_USER_ERROR) from None
-    except OSError as exc:
-        if exc.filename is None:
-            raise
-        print(f"{prog}: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
-        raise SystemExit(EXIT_USER_ERROR) from None
-    except subprocess.CalledProcessError as exc:
-        # the step printed its own error above; say which one stopped the run
-        print(f"{prog}: error: {' '.join(map(str, exc.cmd))} exited {exc.returncode}", file=sys.stderr)
-        raise SystemExit(EXIT_USER_ERROR) from None
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        raise SystemExit(130) from None
+    @exit_on_user_error
+    @functools.wraps(main)  # its __module__ (__main__) makes the script's name the error's prefix
+    def run():
+        from codepii.errors import CodepiiError
+
+        try:
+            return main()
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            raise CodepiiError(f"{exc.filename}: {exc.strerror}") from None
+        except subprocess.CalledProcessError as exc:
+            raise CodepiiError(f"{' '.join(map(str, exc.cmd))} exited {exc.returncode}") from None
+
+    code = run()
     raise SystemExit(code if isinstance(code, int) else 0)

@@ -179,16 +179,18 @@ TOKENIZER_VOCAB_FILES = ("tokenizer.json", "vocab.txt", "vocab.json", "tokenizer
                          "sentencepiece.bpe.model")
 
 
+def _incomplete(path: str, part: str, why: str) -> CodepiiError:
+    return CodepiiError(f"{path}: cannot load the {part} ({why}); copy the whole model dir "
+                        "(config.json, model.safetensors, tokenizer files, codepii.json) that train/train.py wrote")
+
+
 @contextlib.contextmanager
 def _incomplete_model_dir(path: str, part: str):
     """transformers' errors for missing or broken files of ``path`` as one CodepiiError naming the dir."""
     try:
         yield
     except (OSError, ValueError) as exc:
-        raise CodepiiError(
-            f"{path}: cannot load the {part} ({type(exc).__name__}); copy the whole model dir "
-            "(config.json, model.safetensors, tokenizer files, codepii.json) that train/train.py wrote"
-        ) from None
+        raise _incomplete(path, part, type(exc).__name__) from None
 
 
 def load_model_dir(path: str, device: str = "cpu", dtype=None):
@@ -199,9 +201,7 @@ def load_model_dir(path: str, device: str = "cpu", dtype=None):
     meta = read_meta(path)
     if not any(os.path.exists(os.path.join(path, name)) for name in TOKENIZER_VOCAB_FILES):
         # transformers would build an empty-vocabulary tokenizer from config.json alone: every token [UNK].
-        raise CodepiiError(f"{path}: cannot load the tokenizer (no {', '.join(TOKENIZER_VOCAB_FILES[:2])}, ...); "
-                           "copy the whole model dir (config.json, model.safetensors, tokenizer files, codepii.json) "
-                           "that train/train.py wrote")
+        raise _incomplete(path, "tokenizer", f"no {', '.join(TOKENIZER_VOCAB_FILES[:2])}, ...")
     with _incomplete_model_dir(path, "tokenizer"):
         tokenizer = AutoTokenizer.from_pretrained(path)
     kwargs = {"dtype": dtype or torch.float32}

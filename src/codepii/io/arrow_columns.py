@@ -20,10 +20,7 @@ def _bitmap(flags: Sequence[bool]):
     """(validity/bool bitmap buffer, count of False), least significant bit first."""
     import pyarrow as pa
 
-    bits = 0
-    for i, flag in enumerate(flags):
-        if flag:
-            bits |= 1 << i
+    bits = int("".join("1" if flag else "0" for flag in reversed(flags)) or "0", 2)  # linear in len(flags)
     return pa.py_buffer(bits.to_bytes((len(flags) + 7) // 8 or 1, "little")), len(flags) - bin(bits).count("1")
 
 

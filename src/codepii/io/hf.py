@@ -5,6 +5,7 @@ from typing import Iterator
 
 from ..errors import RecordError
 from .jsonl import DEFAULT_BATCH_ROWS
+from .paths import url_fs
 
 
 def load_hf_dataset(path: str):
@@ -29,9 +30,8 @@ def _empty_saved_dataset(path: str):
     import json
 
     import datasets
-    import fsspec
 
-    fs, root = fsspec.core.url_to_fs(path)
+    fs, root = url_fs(path)
     state_path = root.rstrip("/") + "/state.json"
     if not fs.isfile(state_path) or json.loads(fs.cat_file(state_path)).get("_data_files"):
         return None

@@ -120,8 +120,8 @@ def _expand_local(s: str) -> list[str]:
 
 def _nothing_found(spec: str) -> str:
     """Why ``spec`` gave no record files, and the fix."""
-    is_dir = url_fs(spec)[0].isdir(url_fs(spec)[1]) if is_url(spec) else os.path.isdir(local_path(spec))
-    if is_dir:
+    fs, inner = url_fs(spec)
+    if fs.isdir(inner):
         return (f"{spec}: the directory holds no .jsonl(.gz/.zst), .parquet or saved HF dataset directly inside it; "
                 "point at the files (a glob like DIR/**/*.parquet) or at a saved dataset")
     return f"{spec}: no such file, or the pattern matches nothing; check the path or glob"

@@ -52,14 +52,22 @@ def require_columns(record: Mapping, columns: Iterable[str], where: str) -> None
         )
 
 
+def _arrow_schema(path: str):
+    """The Arrow schema of a Parquet file or saved HF dataset; None for JSONL (it has none)."""
+    fmt = detect_format(path)
+    if fmt == "parquet":
+        return read_parquet_schema(path)
+    return read_hf_schema(path) if fmt == "hf" else None
+
+
 def shard_columns(path: str, first_rows: int = DEFAULT_BATCH_ROWS) -> list[str] | None:
     """The columns a file has: its schema (Parquet, HF), or the keys of its first ``first_rows``
     good records (JSONL; None when it has none, e.g. an empty file)."""
-    fmt = detect_format(path)
-    if fmt == "parquet":
-        return list(read_parquet_schema(path).names)
-    if fmt == "hf":
-        return list(read_hf_schema(path).names)
+    schema = _arrow_schema(path)
+    return list(schema.names) if schema is not None else _jsonl_columns(path, first_rows)
+
+
+def _jsonl_columns(path: str, first_rows: int) -> list[str] | None:
     seen: dict[str, None] = {}
     first_bad: list[BadLine] = []  # the first line that is no JSON object, when no line is one
 
@@ -80,18 +88,24 @@ def shard_columns(path: str, first_rows: int = DEFAULT_BATCH_ROWS) -> list[str] 
 
 
 def require_shard_columns(path: str, columns: Sequence[str], first_rows: int = DEFAULT_BATCH_ROWS,
-                          hint: str = "") -> None:
-    """Fail fast, before any output: a RecordError naming the shard, the missing column(s) and the ones it has."""
-    have = shard_columns(path, first_rows)
+                          hint: str = "", text_column: str | None = None) -> None:
+    """Fail fast, before any output: a MissingColumnError naming the shard, the missing column(s) and the
+    ones it has. With ``text_column`` (Parquet, HF), that column must also be one column holding text: else
+    every row would be rejected. JSONL rows are checked one by one when read."""
+    schema = _arrow_schema(path)
+    have = list(schema.names) if schema is not None else _jsonl_columns(path, first_rows)
     if have is None:
         return  # nothing to read: the shard masks to an empty output
     missing = [c for c in columns if c not in have]
     if missing:
-        where = "schema has" if detect_format(path) != "jsonl" else f"first {first_rows} rows have"
+        where = "schema has" if schema is not None else f"first {first_rows} rows have"
         raise MissingColumnError(
             f"{path}: no column {', '.join(map(repr, missing))} (its {where}: {', '.join(have) or 'nothing'})"
             + (f"; {hint}" if hint else "")
         )
+    if text_column is not None and schema is not None and text_column in have:
+        require_one_column(path, have, text_column)
+        _require_text_type(path, schema, text_column, hint)
 
 
 def is_text_type(tp, binary: bool = False) -> bool:
@@ -106,20 +120,16 @@ def is_text_type(tp, binary: bool = False) -> bool:
     return any(is_kind(tp) for is_kind in kinds)
 
 
-def require_text_type(path: str, column: str, hint: str = "") -> None:
-    """Parquet and saved HF datasets: ``column`` holds text (string or UTF-8 binary); else a
-    MissingColumnError before any output (every row would be rejected). JSONL is checked row by row."""
+def require_one_column(path: str, names: Sequence[str], column: str) -> None:
+    """Parquet allows two columns of one name; which of them is ``column`` (the text to mask) cannot be told."""
+    if names.count(column) > 1:
+        raise MissingColumnError(f"{path}: {names.count(column)} columns named {column!r}; rename one so that "
+                                 "text_column names one column")
+
+
+def _require_text_type(path: str, schema, column: str, hint: str) -> None:
     import pyarrow as pa
 
-    fmt = detect_format(path)
-    if fmt not in ("parquet", "hf"):
-        return
-    schema = read_parquet_schema(path) if fmt == "parquet" else read_hf_schema(path)
-    if column not in schema.names:
-        return
-    if schema.names.count(column) > 1:  # Parquet allows it; which one to mask cannot be told
-        raise MissingColumnError(f"{path}: {schema.names.count(column)} columns named {column!r}; rename one so that "
-                                 "text_column names one column")
     tp = schema.field(column).type
     if not is_text_type(tp, binary=True) and not pa.types.is_null(tp):
         text_columns = [f.name for f in schema if is_text_type(f.type)]

@@ -20,6 +20,7 @@ from .hf import iter_hf_batches, iter_hf_record_batches, read_hf_schema
 from .jsonl import BadLine, iter_jsonl_lines
 from .parquet import iter_parquet_batches, iter_parquet_record_batches, read_parquet_schema
 from .paths import detect_format
+from .readers import require_one_column
 
 OnBadRow = Literal["reject", "fail"]
 
@@ -169,10 +170,9 @@ class ArrowShardReader(ShardReader):
         """Parquet allows two columns of one name: the text column must be one column, and a row dict
         (``text_column`` None) holds one value per name, so it would write one column's values into both."""
         names = self.schema.names
+        if self.text_column is not None:
+            require_one_column(self.path, names, self.text_column)
         repeated = sorted({n for n in names if names.count(n) > 1})
-        if self.text_column in repeated:
-            raise RecordError(f"{self.path}: {names.count(self.text_column)} columns named {self.text_column!r}; "
-                              "rename one so that text_column names one column")
         if repeated and self.text_column is None:
             name = repeated[0]
             raise RecordError(f"{self.path}: {names.count(name)} columns named {name!r}; a row dict holds only one: "

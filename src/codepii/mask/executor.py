@@ -25,7 +25,7 @@ from ..progress import progress
 from ..errors import CodepiiError, ConfigError, RecordError
 from ..io import expand_paths, is_url, require_shard_columns, write_json
 from ..io.paths import local_path, same_place
-from ..io.readers import MissingColumnError, require_text_type
+from ..io.readers import MissingColumnError
 from .config import MaskConfig, output_fingerprint, rank_and_world, require_paths
 from .manifest import shard_paths
 from .task import ShardResult, finished, process_shard
@@ -134,8 +134,7 @@ def check_columns(cfg: MaskConfig, jobs: list["Job"]) -> None:
     hint = f"set text_column= to one of them (now {cfg.text_column!r})"
     for job in jobs:
         try:
-            require_shard_columns(job.path, [cfg.text_column], cfg.batch_rows, hint=hint)
-            require_text_type(job.path, cfg.text_column, hint="set text_column= to one of them")
+            require_shard_columns(job.path, [cfg.text_column], cfg.batch_rows, hint=hint, text_column=cfg.text_column)
         except MissingColumnError:
             raise
         except RecordError:
